@@ -1,0 +1,11 @@
+//! peeker-partner: the pure core of the Peeker Partner API SDK.
+//!
+//! Everything that can be decided without the network lives here as plain
+//! functions with no I/O and no clock: the wire model, validation, the domain
+//! split and plan, request building, retry decisions and webhook signatures.
+//! `src/js` exposes it to JavaScript through wasm-bindgen.
+
+pub mod error;
+pub mod model;
+
+pub use error::{PeekerError, Problem};

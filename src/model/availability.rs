@@ -1,0 +1,51 @@
+//! `POST /domains/availability` (Part B §12.3).
+
+use super::common::{Extra, Provider};
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+open_enum! {
+    /// Why a domain cannot be bought.
+    pub enum UnavailableReason {
+        Taken = "taken", Premium = "premium", Invalid = "invalid",
+        Errored = "errored", Stale = "stale"
+    }
+}
+
+/// One row of an availability answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct AvailabilityRow {
+    pub domain: String,
+    pub available: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub renewal_price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub currency: Option<String>,
+    /// Absent on unavailable rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub usable_for: Option<Vec<Provider>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub premium: Option<bool>,
+    /// Only when `available` is false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub reason: Option<UnavailableReason>,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+impl AvailabilityRow {
+    pub fn usable_for(&self, provider: &Provider) -> bool {
+        self.usable_for
+            .as_ref()
+            .is_some_and(|list| list.contains(provider))
+    }
+}

@@ -1,0 +1,80 @@
+//! Enums that keep values they do not know (Part A §A1): a new status from the
+//! API becomes `Other("new_status")`, never a decode failure, and serialises back
+//! unchanged.
+
+/// Declares a string enum with an `Other(String)` catch-all.
+///
+/// ```
+/// peeker_partner::open_enum! {
+///     /// Where a domain can host inboxes.
+///     pub enum Provider { Google = "google", Microsoft = "microsoft" }
+/// }
+/// let p: Provider = serde_json::from_str("\"yahoo\"").unwrap();
+/// assert_eq!(p, Provider::Other("yahoo".into()));
+/// assert_eq!(serde_json::to_string(&p).unwrap(), "\"yahoo\"");
+/// ```
+#[macro_export]
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this version of the SDK does not know, kept as sent.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every known value, in declaration order.
+            pub const KNOWN: &'static [&'static str] = &[$($wire),+];
+
+            /// The wire string.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Other(s) => s.as_str(),
+                }
+            }
+        }
+
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+                Ok(match s {
+                    $($wire => Self::$variant,)+
+                    other => Self::Other(other.to_owned()),
+                })
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                Ok(s.parse().unwrap_or_else(|never| match never {}))
+            }
+        }
+
+        const _: () = {
+            #[::wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+            const TS: &'static str = concat!(
+                "/** Known values, or any other string a newer API may send. */\nexport type ",
+                stringify!($name), " = ", $("\"", $wire, "\" | ",)+ "(string & {});"
+            );
+        };
+    };
+}
