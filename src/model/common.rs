@@ -17,3 +17,11 @@ open_enum! {
 pub struct DataEnvelope<T> {
     pub data: T,
 }
+
+/// How many domains of each provider an order on a bundle needs (Part A §A4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+pub struct RequiredDomains {
+    pub google: u32,
+    pub microsoft: u32,
+    pub total: u32,
+}

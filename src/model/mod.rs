@@ -10,6 +10,8 @@ mod open_enum;
 
 pub mod availability;
 pub mod common;
+pub mod event;
 
 pub use availability::*;
 pub use common::*;
+pub use event::*;
