@@ -7,5 +7,6 @@
 
 pub mod error;
 pub mod model;
+pub mod webhook;
 
 pub use error::{PeekerError, Problem};

@@ -1,0 +1,389 @@
+//! Webhook signatures (Part A §A6): sign, verify, parse. No clock here: `now`
+//! is always an argument, because `SystemTime::now()` panics in wasm32.
+//!
+//! Verification is two steps so a verifier-only build can stop after the
+//! first: [`verify_signature`] (headers, timestamp, HMAC; no JSON) and
+//! [`parse_event`] (the JSON envelope and its id). [`verify`] does both, in
+//! that order, so no byte of an unauthenticated body is ever parsed.
+//!
+//! Decisions (also in notes/contract-decisions.md):
+//! - `v1` hex is accepted in either letter case: it decodes to the same MAC.
+//! - A header with no `v1` entry at all is `signature_mismatch`.
+//! - A malformed entry (no `=`, or a `v1` value that is not 64 hex digits) is
+//!   skipped; if no entry matches and one was malformed, the error is
+//!   `invalid_header` so a truncated header is reported as such.
+//! - The timestamp must be 1–19 ASCII digits, nothing else (no sign, no
+//!   spaces, no fraction): it is signed exactly as sent.
+
+use crate::error::PeekerError;
+use crate::model::event::Event;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use std::fmt;
+
+type HmacSha256 = Hmac<Sha256>;
+
+pub const HEADER_EVENT_ID: &str = "Peeker-Event-Id";
+pub const HEADER_TIMESTAMP: &str = "Peeker-Timestamp";
+pub const HEADER_SIGNATURE: &str = "Peeker-Signature";
+
+/// Five minutes either way, the contract's default (§A6).
+pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
+
+/// The `code` values a [`WebhookError`] can carry.
+pub mod codes {
+    pub const MISSING_HEADER: &str = "missing_header";
+    pub const INVALID_HEADER: &str = "invalid_header";
+    pub const TIMESTAMP_OUT_OF_RANGE: &str = "timestamp_out_of_range";
+    pub const SIGNATURE_MISMATCH: &str = "signature_mismatch";
+    pub const INVALID_PAYLOAD: &str = "invalid_payload";
+    pub const EVENT_ID_MISMATCH: &str = "event_id_mismatch";
+    pub const INVALID_SECRET: &str = "invalid_secret";
+}
+
+/// Why a delivery was refused. Never holds a secret, a signature or a MAC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookError {
+    /// One of [`codes`].
+    pub code: &'static str,
+    /// The header at fault, when there is one.
+    pub field: Option<&'static str>,
+    pub message: String,
+}
+
+impl WebhookError {
+    fn new(code: &'static str, field: Option<&'static str>, message: impl Into<String>) -> Self {
+        WebhookError {
+            code,
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl std::error::Error for WebhookError {}
+
+impl From<WebhookError> for PeekerError {
+    fn from(e: WebhookError) -> Self {
+        let err = PeekerError::new(e.code, e.message);
+        match e.field {
+            Some(field) => err.with_field(field),
+            None => err,
+        }
+    }
+}
+
+/// The three Peeker headers, as the caller read them. Values are kept exactly
+/// as received: the timestamp is signed as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookHeaders {
+    pub event_id: Option<String>,
+    pub timestamp: Option<String>,
+    pub signature: Option<String>,
+}
+
+impl WebhookHeaders {
+    /// Picks the Peeker headers out of `(name, value)` pairs, names compared
+    /// case-insensitively. A repeated header is joined with `", "` as the
+    /// fetch `Headers` class does, so both routes see the same value.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut h = WebhookHeaders::default();
+        for (name, value) in pairs {
+            let name = name.as_ref();
+            let slot = if name.eq_ignore_ascii_case(HEADER_EVENT_ID) {
+                &mut h.event_id
+            } else if name.eq_ignore_ascii_case(HEADER_TIMESTAMP) {
+                &mut h.timestamp
+            } else if name.eq_ignore_ascii_case(HEADER_SIGNATURE) {
+                &mut h.signature
+            } else {
+                continue;
+            };
+            match slot {
+                Some(prev) => {
+                    prev.push_str(", ");
+                    prev.push_str(value.as_ref());
+                }
+                None => *slot = Some(value.as_ref().to_owned()),
+            }
+        }
+        h
+    }
+}
+
+/// HMAC-SHA256 of `data` under `key`.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = new_mac(key);
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// The `Peeker-Signature` value for `body` sent at `timestamp`:
+/// `v1=<lower-case hex HMAC-SHA256 of "{timestamp}.{body}">`.
+pub fn sign(secret: &[u8], timestamp: &str, body: &[u8]) -> String {
+    let tag: [u8; 32] = signed_mac(secret, timestamp, body)
+        .finalize()
+        .into_bytes()
+        .into();
+    let mut out = String::with_capacity(3 + 64);
+    out.push_str("v1=");
+    for b in tag {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
+/// Checks a delivery end to end and returns its event: first the signature
+/// (without touching the body's content), then the envelope.
+pub fn verify(
+    body: &[u8],
+    headers: &WebhookHeaders,
+    secrets: &[&[u8]],
+    tolerance_secs: u64,
+    now_unix_secs: i64,
+) -> Result<Event, WebhookError> {
+    verify_signature(body, headers, secrets, tolerance_secs, now_unix_secs)?;
+    parse_event(body, headers)
+}
+
+/// Checks the headers, the timestamp's distance from `now_unix_secs` and the
+/// HMAC against every secret (rotation) and every `v1` entry. No JSON.
+pub fn verify_signature(
+    body: &[u8],
+    headers: &WebhookHeaders,
+    secrets: &[&[u8]],
+    tolerance_secs: u64,
+    now_unix_secs: i64,
+) -> Result<(), WebhookError> {
+    // A configuration error is reported whatever the request looks like.
+    if secrets.is_empty() || secrets.iter().any(|s| s.is_empty()) {
+        return Err(WebhookError::new(
+            codes::INVALID_SECRET,
+            None,
+            "the webhook secret is empty; pass the secret shown in the Partner portal under Webhooks",
+        ));
+    }
+    let timestamp = required(headers.timestamp.as_deref(), HEADER_TIMESTAMP)?;
+    let signature = required(headers.signature.as_deref(), HEADER_SIGNATURE)?;
+    let ts = parse_timestamp(timestamp)?;
+
+    let skew = now_unix_secs.abs_diff(ts);
+    if skew > tolerance_secs {
+        let when = if ts < now_unix_secs {
+            "old"
+        } else {
+            "in the future"
+        };
+        return Err(WebhookError::new(
+            codes::TIMESTAMP_OUT_OF_RANGE,
+            Some(HEADER_TIMESTAMP),
+            format!(
+                "{HEADER_TIMESTAMP} is {skew} s {when}, beyond the {tolerance_secs} s tolerance; \
+                 a replay, or this machine's clock is off"
+            ),
+        ));
+    }
+
+    let mut tags = Vec::new();
+    let mut malformed = false;
+    for entry in signature.split(',') {
+        let entry = entry.trim_matches([' ', '\t']);
+        match entry.split_once('=') {
+            Some(("v1", value)) => match decode_hex32(value) {
+                Some(tag) => tags.push(tag),
+                None => malformed = true,
+            },
+            Some((version, _)) if !version.is_empty() => {} // another scheme: ignored
+            _ => malformed = !entry.is_empty() || malformed,
+        }
+    }
+
+    for secret in secrets {
+        let mac = signed_mac(secret, timestamp, body);
+        // verify_slice compares in constant time.
+        if tags.iter().any(|tag| mac.clone().verify_slice(tag).is_ok()) {
+            return Ok(());
+        }
+    }
+
+    Err(if malformed {
+        WebhookError::new(
+            codes::INVALID_HEADER,
+            Some(HEADER_SIGNATURE),
+            format!(
+                "{HEADER_SIGNATURE} has a malformed entry; expected comma-separated \
+                 `v1=<64 hex digits>` entries (was the header truncated?)"
+            ),
+        )
+    } else if tags.is_empty() {
+        WebhookError::new(
+            codes::SIGNATURE_MISMATCH,
+            Some(HEADER_SIGNATURE),
+            format!("{HEADER_SIGNATURE} has no `v1=` entry, the only version this SDK checks"),
+        )
+    } else {
+        WebhookError::new(
+            codes::SIGNATURE_MISMATCH,
+            Some(HEADER_SIGNATURE),
+            "no v1 signature matches the body; check the secret, and pass the raw body bytes \
+             exactly as received (never parsed and re-serialised JSON)",
+        )
+    })
+}
+
+/// Parses an already verified body as the event envelope and checks its `id`
+/// against `Peeker-Event-Id` when that header is present.
+pub fn parse_event(body: &[u8], headers: &WebhookHeaders) -> Result<Event, WebhookError> {
+    let event: Event = serde_json::from_slice(body).map_err(|e| {
+        WebhookError::new(
+            codes::INVALID_PAYLOAD,
+            None,
+            format!("the body is not a Peeker event envelope {{id, type, created_at, data}}: {e}"),
+        )
+    })?;
+    if let Some(id) = headers.event_id.as_deref() {
+        if id != event.id {
+            return Err(WebhookError::new(
+                codes::EVENT_ID_MISMATCH,
+                Some(HEADER_EVENT_ID),
+                format!("{HEADER_EVENT_ID} does not equal the body's `id`; the delivery was tampered with or mixed up"),
+            ));
+        }
+    }
+    Ok(event)
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn new_mac(key: &[u8]) -> HmacSha256 {
+    // HMAC takes keys of any length; this never fails.
+    HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length")
+}
+
+/// The MAC over `"{timestamp}.{body}"`, fed in pieces to avoid a copy.
+fn signed_mac(secret: &[u8], timestamp: &str, body: &[u8]) -> HmacSha256 {
+    let mut mac = new_mac(secret);
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac
+}
+
+fn required<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, WebhookError> {
+    value.ok_or_else(|| {
+        WebhookError::new(
+            codes::MISSING_HEADER,
+            Some(name),
+            format!("the {name} header is missing; pass the request's headers as received"),
+        )
+    })
+}
+
+fn parse_timestamp(s: &str) -> Result<i64, WebhookError> {
+    let valid = !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit());
+    match s.parse::<i64>() {
+        Ok(ts) if valid => Ok(ts),
+        _ => Err(WebhookError::new(
+            codes::INVALID_HEADER,
+            Some(HEADER_TIMESTAMP),
+            format!("{HEADER_TIMESTAMP} must be Unix seconds as a plain decimal integer"),
+        )),
+    }
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Exactly 64 hex digits, either case, to 32 bytes.
+fn decode_hex32(s: &str) -> Option<[u8; 32]> {
+    let bytes = s.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        if let [hi, lo] = pair {
+            *o = (hex_val(*hi)? << 4) | hex_val(*lo)?;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trip() {
+        let tag = hmac_sha256(b"k", b"d");
+        let signed = sign(b"k", "", b"");
+        let hex = signed.strip_prefix("v1=").unwrap_or_default();
+        assert_eq!(hex.len(), 64);
+        assert!(decode_hex32(hex).is_some());
+        assert_eq!(decode_hex32(&hex.to_uppercase()), decode_hex32(hex));
+        assert_ne!(decode_hex32(hex), Some(tag));
+        assert_eq!(decode_hex32(&hex[1..]), None);
+        assert_eq!(decode_hex32(&format!("{}g", &hex[1..])), None);
+    }
+
+    #[test]
+    fn timestamp_grammar() {
+        for ok in ["0", "1700000000", "0001700000000", "9223372036854775807"] {
+            assert!(parse_timestamp(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "abc",
+            "-1",
+            "+1",
+            "1.5",
+            " 1",
+            "1 ",
+            "9223372036854775808",
+            "17000000000000000000000",
+            "１",
+        ] {
+            let e = parse_timestamp(bad).unwrap_err();
+            assert_eq!(e.code, codes::INVALID_HEADER, "{bad}");
+        }
+    }
+
+    #[test]
+    fn from_pairs_is_case_insensitive_and_joins_repeats() {
+        let h = WebhookHeaders::from_pairs([
+            ("peeker-event-id", "evt_1"),
+            ("PEEKER-TIMESTAMP", "1"),
+            ("Peeker-Signature", "v1=a"),
+            ("peeker-signature", "v1=b"),
+            ("content-type", "application/json"),
+        ]);
+        assert_eq!(h.event_id.as_deref(), Some("evt_1"));
+        assert_eq!(h.timestamp.as_deref(), Some("1"));
+        assert_eq!(h.signature.as_deref(), Some("v1=a, v1=b"));
+    }
+
+    #[test]
+    fn into_peeker_error_keeps_code_and_field() {
+        let e: PeekerError = required(None, HEADER_SIGNATURE).unwrap_err().into();
+        assert_eq!(e.code, codes::MISSING_HEADER);
+        assert_eq!(e.field.as_deref(), Some(HEADER_SIGNATURE));
+    }
+}
