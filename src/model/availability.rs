@@ -49,3 +49,12 @@ impl AvailabilityRow {
             .is_some_and(|list| list.contains(provider))
     }
 }
+
+/// `POST /domains/availability`: one row per requested domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct AvailabilityResponse {
+    pub domains: Vec<AvailabilityRow>,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}

@@ -25,3 +25,70 @@ pub struct RequiredDomains {
     pub microsoft: u32,
     pub total: u32,
 }
+
+/// `links` of a list page (Part B §8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct Links {
+    /// The first page, with the active filters kept.
+    pub first: String,
+    /// The next page; `null` on the last page. Opaque: follow it, never build it.
+    pub next: Option<String>,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+/// `meta` of a list page (Part B §8). There is no total count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct Meta {
+    pub path: String,
+    pub per_page: i64,
+    /// Rows in this page.
+    pub returned: i64,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+/// One page of a list endpoint: `{data, links, meta}` (Part B §8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct List<T> {
+    pub data: Vec<T>,
+    pub links: Links,
+    pub meta: Meta,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+impl<T> List<T> {
+    /// The opaque URL of the next page, or `None` on the last page.
+    pub fn next_page(&self) -> Option<&str> {
+        self.links.next.as_deref()
+    }
+}
+
+/// A person on an order or a pending action: `{first_name, last_name,
+/// profile_picture_url}`. The picture key is always sent (URL, `null` or `""`),
+/// so it is serialised even when `null`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct PersonaInfo {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default)]
+    pub profile_picture_url: Option<String>,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+/// A domain named by both its row id and its name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct DomainRef {
+    /// `dom_…`
+    pub id: String,
+    pub domain: String,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}

@@ -8,10 +8,24 @@
 #[macro_use]
 mod open_enum;
 
+pub mod api_error;
 pub mod availability;
+pub mod bundle;
 pub mod common;
+pub mod domain;
 pub mod event;
+pub mod import;
+pub mod order;
+pub mod swap;
+pub mod user;
 
+pub use api_error::*;
 pub use availability::*;
+pub use bundle::*;
 pub use common::*;
+pub use domain::*;
 pub use event::*;
+pub use import::*;
+pub use order::*;
+pub use swap::*;
+pub use user::*;

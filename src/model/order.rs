@@ -1,0 +1,178 @@
+//! Orders, cancellations and pending actions (Part B §12.7).
+
+use super::common::{DomainRef, Extra, PersonaInfo};
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+open_enum! {
+    /// There is no `created`: an accepted order starts `in_progress`.
+    pub enum OrderStatus {
+        InProgress = "in_progress", Completed = "completed", Failed = "failed",
+        ActionRequired = "action_required", CancelScheduled = "cancel_scheduled",
+        Cancelled = "cancelled"
+    }
+}
+
+open_enum! {
+    pub enum LineItemType {
+        GoogleLicense = "google_license",
+        MicrosoftLicense = "microsoft_license",
+        DomainRegistration = "domain_registration"
+    }
+}
+
+/// One cost line; `amount_cents` is the line total, not a unit price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct LineItem {
+    #[serde(rename = "type")]
+    pub item_type: LineItemType,
+    pub quantity: i64,
+    pub amount_cents: i64,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+/// What an order costs. The receipt has only the total; the full order adds lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct Costs {
+    pub total_cents: i64,
+    /// Lower-case, e.g. `usd`.
+    pub currency: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub line_items: Option<Vec<LineItem>>,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+/// The lean order (`ord_…`) returned by `POST /orders`, `GET /orders` and the
+/// `order.*` events other than `order.completed`. `bundle_id` is `null` for
+/// custom orders and always sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct OrderReceipt {
+    pub id: String,
+    pub user_id: String,
+    pub email: String,
+    #[serde(default)]
+    pub bundle_id: Option<String>,
+    pub status: OrderStatus,
+    pub domain_count: i64,
+    pub costs: Costs,
+    /// Absent in older answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub renews_at: Option<String>,
+    pub created_at: String,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+/// An order's domains by how they were sourced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct OrderDomains {
+    pub registered: Vec<String>,
+    pub imported: Vec<String>,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+/// The full order: the receipt plus cost lines, domains and people; the
+/// `order.completed` payload. The docs' example lists people under the older
+/// key `users`, the newer naming is `personas`; both are kept as sent, use
+/// `FullOrder::people` to read whichever came.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct FullOrder {
+    pub id: String,
+    pub user_id: String,
+    pub email: String,
+    #[serde(default)]
+    pub bundle_id: Option<String>,
+    pub status: OrderStatus,
+    pub domain_count: i64,
+    pub costs: Costs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub domains: Option<OrderDomains>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub personas: Option<Vec<PersonaInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub users: Option<Vec<PersonaInfo>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub renews_at: Option<String>,
+    pub created_at: String,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+impl FullOrder {
+    /// The order's people, from `personas` or else the older `users`.
+    pub fn people(&self) -> &[PersonaInfo] {
+        self.personas
+            .as_deref()
+            .or(self.users.as_deref())
+            .unwrap_or(&[])
+    }
+}
+
+/// `POST /orders/{id}/cancel`: the schedule, inboxes go at `cancels_at` (end
+/// of the renewal period).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct OrderCancellation {
+    pub id: String,
+    pub status: OrderStatus,
+    pub cancellation_scheduled_at: String,
+    pub cancels_at: String,
+    /// The domains this cancellation covers.
+    pub domains: Vec<DomainRef>,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+open_enum! {
+    pub enum PendingActionStatus { Open = "open", Resolved = "resolved" }
+}
+
+open_enum! {
+    pub enum PendingActionType { GoogleProfilePicture = "google_profile_picture" }
+}
+
+open_enum! {
+    pub enum PendingActionReason { ProfilePictureNotAccessible = "profile_picture_not_accessible" }
+}
+
+/// A row of `GET /orders/pending` (`act_…`): something the partner must fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct PendingAction {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub action_type: PendingActionType,
+    pub reason: PendingActionReason,
+    pub status: PendingActionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub domain_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub domain: Option<String>,
+    /// The persona concerned, for picture problems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user: Option<PersonaInfo>,
+    pub message: String,
+    pub created_at: String,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
