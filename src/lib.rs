@@ -6,7 +6,12 @@
 //! `src/js` exposes it to JavaScript through wasm-bindgen.
 
 pub mod error;
+#[cfg(target_arch = "wasm32")]
+mod js;
 pub mod model;
+pub mod plan;
+pub mod sizing;
+pub mod split;
 pub mod webhook;
 
 pub use error::{PeekerError, Problem};

@@ -1,1 +1,93 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's build and test orchestration, in Rust,
+//! so `cargo` is the only thing a newcomer needs (rust-analyzer's habit).
+//!
+//! Every command installs what it needs first, idempotently: the wasm32 target,
+//! wasm-bindgen-cli pinned to Cargo.lock, npm packages (`npm ci`, which brings
+//! `wasm-opt` from the npm `binaryen` package), Debian's chromium and chromedriver.
+
+mod build;
+mod setup;
+mod util;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  setup   install the toolchain pieces the other commands need (idempotent)
+  build   build the npm package into pkg/
+  test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
+  demo    build, then run the demo
+  bench   build, then print the benchmark table
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::all(),
+        Some("build") => setup::all().and_then(|_| build::package()),
+        Some("test") => test(),
+        Some("demo") => demo(),
+        Some("bench") => bench(),
+        _ => {
+            print!("{HELP}");
+            return if args.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn test() -> util::Result {
+    use util::{cargo, run_in, step};
+    setup::all()?;
+    let root = util::root();
+    step("format and lints");
+    cargo(&["fmt", "--all", "--check"])?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--lib",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+
+    step("native unit, fixture and property tests");
+    cargo(&["test", "--workspace"])?;
+
+    step("wasm-bindgen-test in Node");
+    build::wasm_tests(false)?;
+    step("wasm-bindgen-test in headless Chromium");
+    build::wasm_tests(true)?;
+
+    build::package()?;
+    step("node:test against pkg/ (as a user imports it)");
+    run_in(&root, "node", &["--test", "tests/js/"])?;
+    Ok(())
+}
+
+fn demo() -> util::Result {
+    setup::all()?;
+    build::package()?;
+    util::step("demo: validate a sample order with the package");
+    util::run_in(&util::root(), "node", &["www/demo-cli.mjs"])
+}
+
+fn bench() -> util::Result {
+    setup::all()?;
+    build::package()?;
+    util::step("benchmarks");
+    util::run_in(&util::root(), "node", &["bench/run.mjs"])
+}

@@ -1,0 +1,6 @@
+
+// ---- peeker-partner: Node entry. The module is compiled synchronously at
+// import, from an inlined copy, so bundlers targeting Node need no asset step.
+import __peeker_wasm_b64 from "./__STEM___bg.wasm.b64.js";
+initSync({ module: Buffer.from(__peeker_wasm_b64, "base64") });
+export * from "./errors.js";

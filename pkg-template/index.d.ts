@@ -1,0 +1,2 @@
+export * from "./peeker_partner.js";
+export * from "./errors.js";

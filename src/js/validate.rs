@@ -1,0 +1,1 @@
+//! Validation, domain split, plan and bundle preview, for JS.
