@@ -16,6 +16,18 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct DataEnvelope<T> {
     pub data: T,
+    #[serde(flatten)]
+    #[tsify(type = "Record<string, unknown>")]
+    pub extra: Extra,
+}
+
+impl<T> DataEnvelope<T> {
+    pub fn new(data: T) -> Self {
+        DataEnvelope {
+            data,
+            extra: Extra::new(),
+        }
+    }
 }
 
 /// How many domains of each provider an order on a bundle needs (Part A §A4).
