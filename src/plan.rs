@@ -1,0 +1,181 @@
+//! The cheapest feasible domain pick (Part A §A5) from availability rows.
+//!
+//! Why greedy is exact: the sets with at most `google` Google-only and at most
+//! `microsoft` Microsoft-only rows (both-capable unlimited) are the
+//! independent sets of a partition matroid; truncated to size
+//! `google + microsoft` it is still a matroid, and its bases are exactly the
+//! feasible picks. Greedy by (price, input index) finds a minimum-weight basis
+//! of a matroid, so the total is the true optimum. O(n log n).
+
+use crate::error::{codes, Problem};
+use crate::model::AvailabilityRow;
+use crate::split::{assign, classify, plural, False, Kind, Side, Split, True};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashSet;
+use tsify::Tsify;
+
+/// The answer of [`plan_domains`]:
+/// `{"ok": true, "google": [...], "microsoft": [...], "total_price_cents": n}`
+/// or `{"ok": false, "problems": [...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[serde(untagged)]
+pub enum PlanOutcome {
+    Ok {
+        #[tsify(type = "true")]
+        ok: True,
+        /// Domain names for Google, in candidate order.
+        google: Vec<String>,
+        /// Domain names for Microsoft, in candidate order.
+        microsoft: Vec<String>,
+        /// Sum of the picks' `price_cents` (a row without a price counts 0).
+        total_price_cents: i64,
+    },
+    Err {
+        #[tsify(type = "false")]
+        ok: False,
+        /// What is missing, one problem per shortage.
+        problems: Vec<Problem>,
+    },
+}
+
+impl PlanOutcome {
+    pub fn is_ok(&self) -> bool {
+        matches!(self, PlanOutcome::Ok { .. })
+    }
+}
+
+/// Picks `required.google + required.microsoft` candidates with the smallest
+/// total `price_cents` that satisfy the split rule; among equally cheap picks,
+/// earlier candidates win.
+///
+/// - A usable row without `price_cents` costs 0: imported (customer-owned)
+///   domains cost nothing (Part A §A8).
+/// - Unusable rows (unavailable, premium, usable for neither provider) are
+///   skipped; they are not a problem by themselves.
+/// - A domain listed twice counts once: its first row is used.
+/// - When no pick exists, the problems (code `domain_count_mismatch`, field
+///   `candidates`) say how many more Microsoft-capable, Google-capable or
+///   usable domains of either kind are needed.
+pub fn plan_domains(required: Split, candidates: &[AvailabilityRow]) -> PlanOutcome {
+    let mut seen = HashSet::new();
+    let mut usable: Vec<(usize, Kind, i64)> = Vec::new();
+    for (i, row) in candidates.iter().enumerate() {
+        if !seen.insert(row.domain.to_ascii_lowercase()) {
+            continue;
+        }
+        if let Ok(kind) = classify(row) {
+            usable.push((i, kind, row.price_cents.unwrap_or(0)));
+        }
+    }
+
+    let (g, m) = (u64::from(required.google), u64::from(required.microsoft));
+    let count = |kind: Kind| usable.iter().filter(|u| u.1 == kind).count() as u64;
+    let (go, mo, both) = (
+        count(Kind::GoogleOnly),
+        count(Kind::MicrosoftOnly),
+        count(Kind::Both),
+    );
+    // The largest feasible partial pick: the matroid's rank.
+    let rank = go.min(g) + mo.min(m) + both;
+    if rank < g + m {
+        return PlanOutcome::Err {
+            ok: False,
+            problems: shortages(g, m, go, mo, both, rank),
+        };
+    }
+
+    // Stable sort: equal prices keep candidate order.
+    usable.sort_by_key(|u| u.2);
+    let (mut take_g, mut take_m, mut taken) = (0u64, 0u64, 0u64);
+    let mut chosen: Vec<(usize, Kind)> = Vec::new();
+    let mut total: i64 = 0;
+    for &(i, kind, price) in &usable {
+        if taken == g + m {
+            break;
+        }
+        match kind {
+            Kind::GoogleOnly if take_g == g => continue,
+            Kind::GoogleOnly => take_g += 1,
+            Kind::MicrosoftOnly if take_m == m => continue,
+            Kind::MicrosoftOnly => take_m += 1,
+            Kind::Both => {}
+        }
+        taken += 1;
+        total = total.saturating_add(price);
+        chosen.push((i, kind));
+    }
+    chosen.sort_by_key(|c| c.0);
+    let picks: Vec<(Kind, &str)> = chosen
+        .iter()
+        .filter_map(|&(i, k)| candidates.get(i).map(|r| (k, r.domain.as_str())))
+        .collect();
+    let (google, microsoft) = assign(&picks, required.microsoft);
+    PlanOutcome::Ok {
+        ok: True,
+        google,
+        microsoft,
+        total_price_cents: total,
+    }
+}
+
+/// What is missing when no feasible pick exists. Adding the Microsoft- and
+/// Google-capable shortfalls first and then `rest` domains of either kind is
+/// the fewest additions that make a pick possible.
+fn shortages(g: u64, m: u64, go: u64, mo: u64, both: u64, rank: u64) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut fixed = 0;
+    for (side, slots, capable) in [
+        (Side::MICROSOFT, m, mo + both),
+        (Side::GOOGLE, g, go + both),
+    ] {
+        if capable < slots {
+            let missing = slots - capable;
+            fixed += missing;
+            problems.push(
+                Problem::new(
+                    codes::DOMAIN_COUNT_MISMATCH,
+                    "candidates",
+                    format!(
+                        "need {missing} more {}-capable {}: {slots} {} {} but only {capable} usable {} {}",
+                        side.title,
+                        plural(missing, "domain", "domains"),
+                        side.title,
+                        plural(slots, "slot", "slots"),
+                        plural(capable, "candidate", "candidates"),
+                        plural(capable, "lists it", "list it"),
+                    ),
+                )
+                .with_details(json!({
+                    "provider": side.wire,
+                    "required_count": slots,
+                    "available_count": capable,
+                    "missing_count": missing,
+                })),
+            );
+        }
+    }
+    let rest = (g + m).saturating_sub(rank).saturating_sub(fixed);
+    if rest > 0 {
+        problems.push(
+            Problem::new(
+                codes::DOMAIN_COUNT_MISMATCH,
+                "candidates",
+                format!(
+                    "need {rest} more usable {} for either provider{}: {} {} required but at most {} of the candidates fit the split",
+                    plural(rest, "domain", "domains"),
+                    if fixed > 0 { " on top of the above" } else { "" },
+                    g + m,
+                    plural(g + m, "domain is", "domains are"),
+                    rank,
+                ),
+            )
+            .with_details(json!({
+                "required_count": g + m,
+                "available_count": rank,
+                "missing_count": rest,
+            })),
+        );
+    }
+    problems
+}

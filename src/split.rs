@@ -1,0 +1,422 @@
+//! The domain split rule (Part A §A5): is this set of picks orderable, and
+//! which domain goes to which provider — or exactly what is wrong.
+//!
+//! A set of picks is feasible iff every pick is usable (available, not
+//! premium, usable for Google or Microsoft), no domain repeats, there are
+//! exactly `google + microsoft` picks, at most `google` of them are
+//! Google-only and at most `microsoft` are Microsoft-only: the both-capable
+//! picks then fill the remaining slots exactly.
+
+use crate::error::{codes, Problem};
+use crate::model::{AvailabilityRow, Provider, RequiredDomains, UnavailableReason};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::json;
+use std::collections::HashMap;
+use tsify::Tsify;
+
+/// How many domains each provider needs: `required_domains` without `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
+pub struct Split {
+    pub google: u32,
+    pub microsoft: u32,
+}
+
+impl From<RequiredDomains> for Split {
+    fn from(r: RequiredDomains) -> Self {
+        Split {
+            google: r.google,
+            microsoft: r.microsoft,
+        }
+    }
+}
+
+/// The JSON literal `true`; lets `ok` discriminate the outcome unions in
+/// TypeScript (serde cannot tag an enum with a boolean).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct True;
+
+/// The JSON literal `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct False;
+
+macro_rules! bool_literal {
+    ($ty:ident, $value:literal) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bool($value)
+            }
+        }
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                if bool::deserialize(d)? == $value {
+                    Ok($ty)
+                } else {
+                    Err(serde::de::Error::custom(concat!("expected ", $value)))
+                }
+            }
+        }
+    };
+}
+bool_literal!(True, true);
+bool_literal!(False, false);
+
+/// The answer of [`check_domain_split`]:
+/// `{"ok": true, "google": [...], "microsoft": [...]}` or
+/// `{"ok": false, "problems": [...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[serde(untagged)]
+pub enum SplitOutcome {
+    Ok {
+        #[tsify(type = "true")]
+        ok: True,
+        /// Domain names for Google, in input order.
+        google: Vec<String>,
+        /// Domain names for Microsoft, in input order.
+        microsoft: Vec<String>,
+    },
+    Err {
+        #[tsify(type = "false")]
+        ok: False,
+        /// Every problem found, headline counts first, then per pick.
+        problems: Vec<Problem>,
+    },
+}
+
+impl SplitOutcome {
+    pub fn is_ok(&self) -> bool {
+        matches!(self, SplitOutcome::Ok { .. })
+    }
+}
+
+/// Where a usable domain can go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Both,
+    GoogleOnly,
+    MicrosoftOnly,
+}
+
+/// Why a row cannot be ordered.
+pub(crate) enum Unusable<'a> {
+    Premium,
+    Unavailable(Option<&'a UnavailableReason>),
+    NoProvider,
+}
+
+pub(crate) fn classify(row: &AvailabilityRow) -> Result<Kind, Unusable<'_>> {
+    if row.premium == Some(true) {
+        return Err(Unusable::Premium);
+    }
+    if !row.available {
+        return Err(Unusable::Unavailable(row.reason.as_ref()));
+    }
+    match (
+        row.usable_for(&Provider::Google),
+        row.usable_for(&Provider::Microsoft),
+    ) {
+        (true, true) => Ok(Kind::Both),
+        (true, false) => Ok(Kind::GoogleOnly),
+        (false, true) => Ok(Kind::MicrosoftOnly),
+        (false, false) => Err(Unusable::NoProvider),
+    }
+}
+
+/// Assigns a feasible set: single-provider picks to their provider,
+/// both-capable ones fill the Microsoft slots left in input order, the rest go
+/// to Google. Both lists keep input order.
+pub(crate) fn assign(picks: &[(Kind, &str)], microsoft: u32) -> (Vec<String>, Vec<String>) {
+    let microsoft_only = picks
+        .iter()
+        .filter(|(k, _)| *k == Kind::MicrosoftOnly)
+        .count();
+    let mut left = usize::try_from(microsoft)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(microsoft_only);
+    let (mut g, mut m) = (Vec::new(), Vec::new());
+    for &(kind, name) in picks {
+        match kind {
+            Kind::GoogleOnly => g.push(name.to_owned()),
+            Kind::MicrosoftOnly => m.push(name.to_owned()),
+            Kind::Both if left > 0 => {
+                left -= 1;
+                m.push(name.to_owned());
+            }
+            Kind::Both => g.push(name.to_owned()),
+        }
+    }
+    (g, m)
+}
+
+/// Checks picked domains (their availability rows, in order-body order)
+/// against `required` and either assigns each to a provider or reports every
+/// problem: counts under field `domains` (`domain_count_mismatch`), unusable
+/// picks as `domains[i]` (`domain_unavailable`), repeats as `domains[i]`
+/// (`invalid_request`).
+pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOutcome {
+    let mut pick_problems = Vec::new();
+    let mut first_at: HashMap<String, usize> = HashMap::new();
+    let mut usable: Vec<(usize, Kind, &str)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let key = row.domain.to_ascii_lowercase();
+        if let Some(&first) = first_at.get(&key) {
+            pick_problems.push(
+                Problem::invalid(
+                    format!("domains[{i}]"),
+                    format!(
+                        "{} is picked twice (also domains[{first}]); each domain can be used once",
+                        row.domain
+                    ),
+                )
+                .with_details(json!({ "domain": row.domain, "first_index": first })),
+            );
+            continue;
+        }
+        first_at.insert(key, i);
+        match classify(row) {
+            Ok(kind) => usable.push((i, kind, row.domain.as_str())),
+            Err(why) => pick_problems.push(unusable_problem("domains", i, row, why)),
+        }
+    }
+
+    let mut problems = Vec::new();
+    let (g, m) = (u64::from(required.google), u64::from(required.microsoft));
+    let need = g + m;
+    let submitted = rows.len() as u64;
+    if submitted != need {
+        let fix = if submitted < need {
+            format!("pick {} more", need - submitted)
+        } else {
+            format!("remove {}", submitted - need)
+        };
+        let mut details = json!({
+            "required_count": need,
+            "submitted_count": submitted,
+            "missing_count": need.saturating_sub(submitted),
+        });
+        if submitted > need {
+            details["excess_count"] = json!(submitted - need);
+        }
+        problems.push(
+            Problem::new(
+                codes::DOMAIN_COUNT_MISMATCH,
+                "domains",
+                format!(
+                    "{need} {} required ({g} Google + {m} Microsoft) but {submitted} {} picked: {fix}",
+                    plural(need, "domain is", "domains are"),
+                    plural(submitted, "was", "were"),
+                ),
+            )
+            .with_details(details),
+        );
+    }
+
+    let indices = |kind: Kind| -> Vec<usize> {
+        usable
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .map(|(i, _, _)| *i)
+            .collect()
+    };
+    let google_only = indices(Kind::GoogleOnly);
+    let microsoft_only = indices(Kind::MicrosoftOnly);
+    let both = indices(Kind::Both).len() as u64;
+    // A provider short of capable picks; the other provider's single-provider
+    // surplus, if any, is the reason and is named in the same problem.
+    for (provider, slots, capable, other_only, other_slots) in [
+        (
+            Side::MICROSOFT,
+            m,
+            microsoft_only.len() as u64 + both,
+            &google_only,
+            g,
+        ),
+        (
+            Side::GOOGLE,
+            g,
+            google_only.len() as u64 + both,
+            &microsoft_only,
+            m,
+        ),
+    ] {
+        let other = provider.other();
+        let only = other_only.len() as u64;
+        if capable < slots {
+            let missing = slots - capable;
+            let mut message = format!(
+                "{missing} more {}-capable {} needed: {slots} {} {} but only {capable} usable {} {}",
+                provider.title,
+                plural(missing, "domain is", "domains are"),
+                provider.title,
+                plural(slots, "slot", "slots"),
+                plural(capable, "pick", "picks"),
+                plural(capable, "lists it", "list it"),
+            );
+            let mut details = json!({
+                "provider": provider.wire,
+                "required_count": slots,
+                "submitted_count": capable,
+                "missing_count": missing,
+            });
+            if only > other_slots {
+                message.push_str(&format!(
+                    "; {}",
+                    surplus(other, only, other_slots, other_only)
+                ));
+                details[format!("{}_only_indices", other.wire)] = json!(other_only);
+            }
+            problems.push(
+                Problem::new(codes::DOMAIN_COUNT_MISMATCH, "domains", message)
+                    .with_details(details),
+            );
+        }
+    }
+    // A single-provider surplus the other provider's shortage did not already
+    // explain (possible only with too many picks): say which picks to drop.
+    for (side, only, slots, other_capable, other_slots) in [
+        (
+            Side::GOOGLE,
+            &google_only,
+            g,
+            microsoft_only.len() as u64 + both,
+            m,
+        ),
+        (
+            Side::MICROSOFT,
+            &microsoft_only,
+            m,
+            google_only.len() as u64 + both,
+            g,
+        ),
+    ] {
+        let count = only.len() as u64;
+        if count > slots && other_capable >= other_slots {
+            problems.push(
+                Problem::new(
+                    codes::DOMAIN_COUNT_MISMATCH,
+                    "domains",
+                    format!(
+                        "{}: {} of them must go",
+                        surplus(side, count, slots, only),
+                        count - slots
+                    ),
+                )
+                .with_details(json!({
+                    "provider": side.wire,
+                    "slots": slots,
+                    "only_count": count,
+                    "excess_count": count - slots,
+                    format!("{}_only_indices", side.wire): only,
+                })),
+            );
+        }
+    }
+
+    problems.extend(pick_problems);
+    if !problems.is_empty() {
+        return SplitOutcome::Err {
+            ok: False,
+            problems,
+        };
+    }
+    let picks: Vec<(Kind, &str)> = usable.iter().map(|&(_, k, d)| (k, d)).collect();
+    let (google, microsoft) = assign(&picks, required.microsoft);
+    SplitOutcome::Ok {
+        ok: True,
+        google,
+        microsoft,
+    }
+}
+
+/// One provider's names for messages and details.
+#[derive(Clone, Copy)]
+pub(crate) struct Side {
+    pub wire: &'static str,
+    pub title: &'static str,
+}
+
+impl Side {
+    pub const GOOGLE: Side = Side {
+        wire: "google",
+        title: "Google",
+    };
+    pub const MICROSOFT: Side = Side {
+        wire: "microsoft",
+        title: "Microsoft",
+    };
+    fn other(self) -> Side {
+        if self.wire == "google" {
+            Side::MICROSOFT
+        } else {
+            Side::GOOGLE
+        }
+    }
+}
+
+/// "3 picks are Google-only but only 2 Google slots exist (domains[0], ...)".
+fn surplus(side: Side, count: u64, slots: u64, indices: &[usize]) -> String {
+    format!(
+        "{count} {} {}-only but only {slots} {} {} {} {}",
+        plural(count, "pick is", "picks are"),
+        side.title,
+        side.title,
+        plural(slots, "slot", "slots"),
+        plural(slots, "exists", "exist"),
+        list_fields("domains", indices),
+    )
+}
+
+/// "(domains[1], domains[4])", the first ten, then "and N more".
+pub(crate) fn list_fields(field: &str, indices: &[usize]) -> String {
+    const SHOWN: usize = 10;
+    let mut s: Vec<String> = indices
+        .iter()
+        .take(SHOWN)
+        .map(|i| format!("{field}[{i}]"))
+        .collect();
+    if indices.len() > SHOWN {
+        s.push(format!("and {} more", indices.len() - SHOWN));
+    }
+    format!("({})", s.join(", "))
+}
+
+/// A `domain_unavailable` problem for `{field}[i]` saying why the row cannot
+/// be ordered.
+pub(crate) fn unusable_problem(
+    field: &str,
+    i: usize,
+    row: &AvailabilityRow,
+    why: Unusable<'_>,
+) -> Problem {
+    let d = &row.domain;
+    let (message, details) = match why {
+        Unusable::Premium => (
+            format!("{d} is a premium domain and cannot be ordered through the API"),
+            json!({ "domain": d, "reason": "premium" }),
+        ),
+        Unusable::Unavailable(reason) => {
+            let because = reason.map_or(String::new(), |r| format!(" ({r})"));
+            (
+                format!("{d} is not available{because}"),
+                json!({
+                    "domain": d,
+                    "reason": "unavailable",
+                    "availability_reason": reason.map(|r| r.as_str()),
+                }),
+            )
+        }
+        Unusable::NoProvider => (
+            format!("{d} is usable neither for Google nor for Microsoft (see its usable_for)"),
+            json!({ "domain": d, "reason": "not_usable" }),
+        ),
+    };
+    Problem::new(codes::DOMAIN_UNAVAILABLE, format!("{field}[{i}]"), message).with_details(details)
+}
+
+/// `one` for 1, `many` otherwise.
+pub(crate) fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
