@@ -705,3 +705,17 @@ proptest! {
         prop_assert!(!plan_domains(split(g, m), &short).is_ok());
     }
 }
+
+#[test]
+fn typescript_gets_discriminated_unions() {
+    use tsify::Tsify;
+    let split = SplitOutcome::DECL;
+    let plan = PlanOutcome::DECL;
+    println!(
+        "{split}\n{plan}\n{}",
+        peeker_partner::sizing::BundleSizing::DECL
+    );
+    assert!(split.contains("ok: true"), "{split}");
+    assert!(split.contains("ok: false"), "{split}");
+    assert!(plan.contains("total_price_cents: number"), "{plan}");
+}
