@@ -10,8 +10,10 @@ pub mod error;
 mod js;
 pub mod model;
 pub mod plan;
+pub mod request;
 pub mod sizing;
 pub mod split;
+pub mod validate;
 pub mod webhook;
 
 pub use error::{PeekerError, Problem};

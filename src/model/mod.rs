@@ -16,6 +16,7 @@ pub mod domain;
 pub mod event;
 pub mod import;
 pub mod order;
+pub mod requests;
 pub mod swap;
 pub mod user;
 
@@ -27,5 +28,6 @@ pub use domain::*;
 pub use event::*;
 pub use import::*;
 pub use order::*;
+pub use requests::*;
 pub use swap::*;
 pub use user::*;

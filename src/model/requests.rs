@@ -1,0 +1,411 @@
+//! Request bodies and list queries (Part B §12 with Part A's decisions).
+//!
+//! Build these with the parsers in [`crate::validate`], which check every rule
+//! and normalise domain names. Fields are declared in the order the contract
+//! lists them and optional ones are skipped when unset, so `serde_json::to_vec`
+//! gives one canonical byte string per logical body (Part A §A7).
+
+use super::user::SequencerProvider;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use tsify::Tsify;
+
+/// A PATCH field: left out, sent as `null`, or sent with a value.
+///
+/// `google_percent: null` (back to the recommended split) differs from leaving
+/// the field out (keep the current split), so `Option` alone cannot carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Patch<T> {
+    /// Not sent; the server keeps the current value.
+    #[default]
+    Absent,
+    /// Sent as `null`.
+    Null,
+    /// Sent with this value.
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            // Absent fields are skipped by `skip_serializing_if`; if one is
+            // serialised anyway, `null` is the only honest spelling.
+            Patch::Absent | Patch::Null => s.serialize_none(),
+            Patch::Value(v) => v.serialize(s),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    /// Only called when the key is present (`#[serde(default)]` gives `Absent`).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(d)? {
+            None => Patch::Null,
+            Some(v) => Patch::Value(v),
+        })
+    }
+}
+
+/// `POST /bundles`. Percents: both set (summing to 100) or both left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct CreateBundle {
+    pub name: String,
+    pub monthly_sending_volume: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub google_percent: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub microsoft_percent: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub send_on_weekends: Option<bool>,
+    /// 2 or 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub google_inboxes_per_domain: Option<u8>,
+}
+
+/// `PATCH /bundles/{id}`: every field optional; the percents are sent together,
+/// both numbers or both `null`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct UpdateBundle {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub monthly_sending_volume: Option<u64>,
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[tsify(optional, type = "number | null")]
+    pub google_percent: Patch<u8>,
+    #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[tsify(optional, type = "number | null")]
+    pub microsoft_percent: Patch<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub send_on_weekends: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub google_inboxes_per_domain: Option<u8>,
+}
+
+/// A user's sequencer route. `client_id: null` (or `""` from the caller, sent
+/// as `null`) selects the partner's default route, so the key is always sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct UserSequencer {
+    pub provider: SequencerProvider,
+    #[tsify(type = "number | null")]
+    pub client_id: Option<u64>,
+}
+
+/// `POST /users`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct CreateUser {
+    pub email: String,
+    pub sequencer: UserSequencer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub last_name: Option<String>,
+}
+
+/// `PATCH /users/{id}`: every field optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct UpdateUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub sequencer: Option<UserSequencer>,
+}
+
+/// `POST /domains/availability`: at most 50 names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct AvailabilityRequest {
+    pub domains: Vec<String>,
+}
+
+/// `POST /domains/import` (synchronous): at most 25 registrable root domains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct ImportRequest {
+    pub domains: Vec<String>,
+}
+
+/// `POST /domains/import/jobs`: at most 500 registrable root domains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct ImportJobRequest {
+    pub domains: Vec<String>,
+}
+
+/// `POST /domains/forwarding`: at most 25 domains (`dom_…` ids or names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct ForwardingRequest {
+    pub domains: Vec<String>,
+    pub forwarding_url: String,
+}
+
+/// The Smartlead account an order pushes its inboxes into.
+///
+/// `Debug` is written by hand so the password never reaches a log.
+#[derive(Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct OrderSequencer {
+    pub provider: SequencerProvider,
+    /// `null` selects the partner's default route; the key is always sent.
+    #[tsify(type = "number | null")]
+    pub client_id: Option<u64>,
+    pub login_email: String,
+    pub login_password: String,
+}
+
+impl fmt::Debug for OrderSequencer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OrderSequencer")
+            .field("provider", &self.provider)
+            .field("client_id", &self.client_id)
+            .field("login_email", &self.login_email)
+            .field("login_password", &"***")
+            .finish()
+    }
+}
+
+/// One domain of an order: a name (or `dom_…` id) inheriting the order's
+/// `forwarding_url`, or an object when this domain needs its own URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[serde(untagged)]
+pub enum OrderDomain {
+    Name(String),
+    WithForwarding {
+        domain: String,
+        forwarding_url: String,
+    },
+}
+
+impl OrderDomain {
+    /// The domain name or `dom_…` id.
+    pub fn domain(&self) -> &str {
+        match self {
+            OrderDomain::Name(d) => d,
+            OrderDomain::WithForwarding { domain, .. } => domain,
+        }
+    }
+}
+
+/// A person whose names become inbox addresses. The picture key is always
+/// sent: a public http(s) URL, `null` or `""`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct Persona {
+    pub first_name: String,
+    pub last_name: String,
+    #[tsify(type = "string | null")]
+    pub profile_picture_url: Option<String>,
+}
+
+/// `POST /orders`, newest shape: `user` is a `usr_…` id or an email; either
+/// `bundle_id` or the custom license fields, never both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct CreateOrder {
+    pub user: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub bundle_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub google_licenses: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub microsoft_licenses: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub google_inboxes_per_domain: Option<u8>,
+    pub sequencer: OrderSequencer,
+    pub domains: Vec<OrderDomain>,
+    pub personas: Vec<Persona>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub forwarding_url: Option<String>,
+}
+
+/// `POST /orders/{id}/cancel`: `domains: None` cancels the whole order and is
+/// sent with no body.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct CancelOrder {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub domains: Option<Vec<String>>,
+}
+
+/// The two kinds of domain swap a partner can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum SwapRequestType {
+    /// Old domain retired at once.
+    Standard,
+    /// Old domain kept warm for 14 days (Microsoft domains only).
+    Premium,
+}
+
+/// `POST /swaps`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct CreateSwap {
+    #[serde(rename = "type")]
+    pub swap_type: SwapRequestType,
+    pub domain_id: String,
+    pub replacement_domain: String,
+}
+
+/// `POST /swaps/user_names`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct UserNameSwap {
+    pub domain_id: String,
+    pub personas: Vec<Persona>,
+}
+
+/// Query of `GET /bundles`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct ListBundlesQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub per_page: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub page_token: Option<String>,
+}
+
+/// Query of `GET /users`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct ListUsersQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub per_page: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub page_token: Option<String>,
+}
+
+/// Query of `GET /domains`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct ListDomainsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub usable_for: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub per_page: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub page_token: Option<String>,
+}
+
+/// Query of `GET /orders`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct ListOrdersQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub bundle_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub per_page: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub page_token: Option<String>,
+}
+
+/// Query of `GET /orders/pending` (the server defaults `status` to `open`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct ListPendingQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub order_id: Option<String>,
+    /// `usr_…` id or email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub domain_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub per_page: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub page_token: Option<String>,
+}
+
+/// Query of `GET /swaps`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct ListSwapsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub domain_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub per_page: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub page_token: Option<String>,
+}
+
+/// Query of `GET /domains/import?domains=…`: find imports by domain name when
+/// the `imp_…` id is lost. Sent comma-separated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+pub struct ImportLookupQuery {
+    pub domains: Vec<String>,
+}

@@ -1,0 +1,101 @@
+//! Validation of request bodies and list queries (Part A §A1, §A3).
+//!
+//! Each `parse_*` takes the body exactly as the caller passed it (any JSON
+//! value) and returns the typed, normalised body, or every problem found:
+//! it never stops at the first, never panics, and does linear, bounded work
+//! whatever the input. `validate_*` is the same check returning just the
+//! problems (empty when valid).
+//!
+//! Problems carry the API's codes (`invalid_request`, `order_shape_conflict`)
+//! and a `field` path such as `personas[3].profile_picture_url`. Messages echo
+//! bad values shortened to 60 characters, and never echo a password.
+
+mod bodies;
+pub mod names;
+pub mod punycode;
+mod queries;
+mod read;
+
+use crate::error::Problem;
+use crate::model::requests::*;
+use serde_json::{json, Value};
+
+pub use bodies::{AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX};
+pub use names::{is_registrable, normalize_domain, TWO_LEVEL_SUFFIXES};
+pub use queries::{IMPORT_LOOKUP_MAX, PER_PAGE_MAX};
+
+/// At most this many problems are returned; the last one then says how many
+/// more were found. Keeps the answer to a pathological body small.
+pub const MAX_PROBLEMS: usize = 200;
+
+fn capped<T>(r: Result<T, Vec<Problem>>) -> Result<T, Vec<Problem>> {
+    r.map_err(|mut problems| {
+        if problems.len() > MAX_PROBLEMS {
+            let more = problems.len() - (MAX_PROBLEMS - 1);
+            problems.truncate(MAX_PROBLEMS - 1);
+            problems.push(
+                Problem::invalid(
+                    "",
+                    format!("{more} more problems were found and not listed"),
+                )
+                .with_details(json!({ "reason": "more_problems", "count": more })),
+            );
+        }
+        problems
+    })
+}
+
+macro_rules! entry_points {
+    ($($(#[$doc:meta])* $parse:ident, $check:ident => $ty:ty = $inner:path;)+) => {$(
+        $(#[$doc])*
+        pub fn $parse(body: &Value) -> Result<$ty, Vec<Problem>> {
+            capped($inner(body))
+        }
+
+        #[doc = concat!("The problems [`", stringify!($parse), "`] finds; empty when the body is valid.")]
+        pub fn $check(body: &Value) -> Vec<Problem> {
+            $parse(body).err().unwrap_or_default()
+        }
+    )+};
+}
+
+entry_points! {
+    /// `POST /bundles`.
+    parse_create_bundle, validate_create_bundle => CreateBundle = bodies::parse_create_bundle;
+    /// `PATCH /bundles/{id}`; `google_percent: null` is kept apart from absent.
+    parse_update_bundle, validate_update_bundle => UpdateBundle = bodies::parse_update_bundle;
+    /// `POST /users`.
+    parse_create_user, validate_create_user => CreateUser = bodies::parse_create_user;
+    /// `PATCH /users/{id}`.
+    parse_update_user, validate_update_user => UpdateUser = bodies::parse_update_user;
+    /// `POST /domains/availability` (1–50 names).
+    parse_availability, validate_availability => AvailabilityRequest = bodies::parse_availability;
+    /// `POST /domains/import` (1–25 registrable root domains).
+    parse_import, validate_import => ImportRequest = bodies::parse_import;
+    /// `POST /domains/import/jobs` (1–500 registrable root domains).
+    parse_import_job, validate_import_job => ImportJobRequest = bodies::parse_import_job;
+    /// `POST /domains/forwarding` (1–25 domains and an http(s) URL).
+    parse_forwarding, validate_forwarding => ForwardingRequest = bodies::parse_forwarding;
+    /// `POST /orders`, newest shape only.
+    parse_create_order, validate_create_order => CreateOrder = bodies::parse_create_order;
+    /// `POST /orders/{id}/cancel`; `null` means no body (the whole order).
+    parse_cancel_order, validate_cancel_order => CancelOrder = bodies::parse_cancel_order;
+    /// `POST /swaps`.
+    parse_create_swap, validate_create_swap => CreateSwap = bodies::parse_create_swap;
+    /// `POST /swaps/user_names`.
+    parse_user_name_swap, validate_user_name_swap => UserNameSwap = bodies::parse_user_name_swap;
+    /// `GET /bundles` query; `null` is no options.
+    parse_list_bundles, validate_list_bundles => ListBundlesQuery = queries::parse_list_bundles;
+    /// `GET /users` query.
+    parse_list_users, validate_list_users => ListUsersQuery = queries::parse_list_users;
+    /// `GET /domains` query.
+    parse_list_domains, validate_list_domains => ListDomainsQuery = queries::parse_list_domains;
+    /// `GET /orders` query.
+    parse_list_orders, validate_list_orders => ListOrdersQuery = queries::parse_list_orders;
+    /// `GET /orders/pending` query.
+    parse_list_pending, validate_list_pending => ListPendingQuery = queries::parse_list_pending;
+    /// `GET /swaps` query.
+    parse_list_swaps, validate_list_swaps => ListSwapsQuery = queries::parse_list_swaps;
+    /// `GET /domains/import?domains=…` lookup.
+    parse_import_lookup, validate_import_lookup => ImportLookupQuery = queries::parse_import_lookup;
+}
