@@ -312,6 +312,14 @@ fn swaps() {
         .iter()
         .all(|s| s.swap_type == SwapType::UserNames && s.replacement_domain.is_none()));
 
+    // A nullable key that is missing decodes as `None` (and is then sent as `null`).
+    let mut v = load("swap_create_response.json");
+    v["data"]
+        .as_object_mut()
+        .map(|o| o.remove("replacement_domain"));
+    let s: DataEnvelope<Swap> = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.data.replacement_domain, None);
+
     let v = patched("swap_create_response.json", "/data/type", json!("express"));
     let s = round_trip_value::<DataEnvelope<Swap>>("express", &v).data;
     assert_eq!(s.swap_type, SwapType::Other("express".into()));

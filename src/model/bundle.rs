@@ -28,9 +28,9 @@ pub struct Bundle {
     pub id: String,
     pub name: String,
     pub monthly_sending_volume: i64,
-    #[serde(default)]
+    #[tsify(type = "number | null")]
     pub google_percent: Option<i64>,
-    #[serde(default)]
+    #[tsify(type = "number | null")]
     pub microsoft_percent: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]

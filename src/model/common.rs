@@ -44,6 +44,7 @@ pub struct Links {
     /// The first page, with the active filters kept.
     pub first: String,
     /// The next page; `null` on the last page. Opaque: follow it, never build it.
+    #[tsify(type = "string | null")]
     pub next: Option<String>,
     #[serde(flatten)]
     #[tsify(type = "Record<string, unknown>")]
@@ -87,7 +88,7 @@ impl<T> List<T> {
 pub struct PersonaInfo {
     pub first_name: String,
     pub last_name: String,
-    #[serde(default)]
+    #[tsify(type = "string | null")]
     pub profile_picture_url: Option<String>,
     #[serde(flatten)]
     #[tsify(type = "Record<string, unknown>")]

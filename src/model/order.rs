@@ -55,7 +55,7 @@ pub struct OrderReceipt {
     pub id: String,
     pub user_id: String,
     pub email: String,
-    #[serde(default)]
+    #[tsify(type = "string | null")]
     pub bundle_id: Option<String>,
     pub status: OrderStatus,
     pub domain_count: i64,
@@ -89,7 +89,7 @@ pub struct FullOrder {
     pub id: String,
     pub user_id: String,
     pub email: String,
-    #[serde(default)]
+    #[tsify(type = "string | null")]
     pub bundle_id: Option<String>,
     pub status: OrderStatus,
     pub domain_count: i64,

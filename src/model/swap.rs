@@ -24,7 +24,7 @@ pub struct Swap {
     #[serde(rename = "type")]
     pub swap_type: SwapType,
     pub domain_id: String,
-    #[serde(default)]
+    #[tsify(type = "string | null")]
     pub replacement_domain: Option<String>,
     pub status: SwapStatus,
     pub created_at: String,

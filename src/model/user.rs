@@ -18,7 +18,7 @@ open_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct SequencerRoute {
     pub provider: SequencerProvider,
-    #[serde(default)]
+    #[tsify(type = "number | null")]
     pub client_id: Option<i64>,
     #[serde(flatten)]
     #[tsify(type = "Record<string, unknown>")]
