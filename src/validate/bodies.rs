@@ -155,6 +155,7 @@ fn patch_to_option<T>(patch: Patch<T>) -> Option<T> {
 
 /// The Google/Microsoft split: both integers summing to 100, or both null.
 /// On create, left out counts as null; in a PATCH both must be sent together.
+/// A mismatch is reported at the field that lacks a number.
 fn percents(o: &Obj<'_>, patch: bool, p: &mut Problems) -> Result<(Patch<u8>, Patch<u8>), ()> {
     const G: &str = "google_percent";
     const M: &str = "microsoft_percent";
@@ -188,11 +189,11 @@ fn percents(o: &Obj<'_>, patch: bool, p: &mut Problems) -> Result<(Patch<u8>, Pa
         (Patch::Value(_), Patch::Value(_))
         | (Patch::Null, Patch::Null)
         | (Patch::Absent, Patch::Absent) => Ok((g, m)),
-        (Patch::Absent, _) | (Patch::Value(_), Patch::Null) => {
+        (Patch::Absent, _) | (Patch::Null, Patch::Value(_)) => {
             p.push(Problem::invalid(G, together));
             Err(())
         }
-        (_, Patch::Absent) | (Patch::Null, Patch::Value(_)) => {
+        (_, Patch::Absent) | (Patch::Value(_), Patch::Null) => {
             p.push(Problem::invalid(M, together));
             Err(())
         }
