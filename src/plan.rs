@@ -9,7 +9,9 @@
 
 use crate::error::{codes, Problem};
 use crate::model::AvailabilityRow;
-use crate::split::{assign, classify, plural, False, Kind, Side, Split, True};
+use crate::split::{
+    assign, classify, domain_key, plural, False, FnvBuild, Kind, Side, Split, True,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashSet;
@@ -58,10 +60,10 @@ impl PlanOutcome {
 ///   `candidates`) say how many more Microsoft-capable, Google-capable or
 ///   usable domains of either kind are needed.
 pub fn plan_domains(required: Split, candidates: &[AvailabilityRow]) -> PlanOutcome {
-    let mut seen = HashSet::new();
-    let mut usable: Vec<(usize, Kind, i64)> = Vec::new();
+    let mut seen = HashSet::with_capacity_and_hasher(candidates.len(), FnvBuild::default());
+    let mut usable: Vec<(usize, Kind, i64)> = Vec::with_capacity(candidates.len());
     for (i, row) in candidates.iter().enumerate() {
-        if !seen.insert(row.domain.to_ascii_lowercase()) {
+        if !seen.insert(domain_key(&row.domain)) {
             continue;
         }
         if let Ok(kind) = classify(row) {
