@@ -287,3 +287,15 @@ mod tests {
         }
     }
 }
+
+impl From<&crate::model::CreateBundle> for BundleSizing {
+    fn from(b: &crate::model::CreateBundle) -> Self {
+        BundleSizing {
+            monthly_sending_volume: b.monthly_sending_volume,
+            google_percent: b.google_percent,
+            microsoft_percent: b.microsoft_percent,
+            send_on_weekends: b.send_on_weekends.unwrap_or(false),
+            google_inboxes_per_domain: b.google_inboxes_per_domain.unwrap_or(2),
+        }
+    }
+}

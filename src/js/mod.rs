@@ -5,10 +5,18 @@
 //! BigInts and absurd nesting become typed errors, never a wasm trap) and
 //! `JSON.parse` on the way out (plain objects, never `Map`s).
 
+#[cfg(feature = "full")]
+mod request;
+#[cfg(feature = "full")]
 mod validate;
+mod webhook;
 
-use crate::error::{codes, PeekerError};
+#[cfg(feature = "full")]
+use crate::error::codes;
+use crate::error::PeekerError;
+#[cfg(feature = "full")]
 use serde::Serialize;
+#[cfg(feature = "full")]
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -29,6 +37,7 @@ extern "C" {
 #[derive(Clone, Copy)]
 pub(crate) enum ErrorKind {
     Peeker,
+    #[cfg_attr(not(feature = "full"), allow(dead_code))]
     Validation,
     Webhook,
 }
@@ -39,16 +48,39 @@ pub(crate) fn js_error(kind: ErrorKind, e: &PeekerError) -> JsValue {
         ErrorKind::Validation => "validation",
         ErrorKind::Webhook => "webhook",
     };
-    let details = e.details.as_ref().map_or(JsValue::UNDEFINED, json_to_js);
+    let (details, problems) = extras(e);
+    make_error(
+        kind,
+        &e.message,
+        &e.code,
+        e.field.clone(),
+        details,
+        problems,
+    )
+}
+
+/// `details` and `problems` as JS values.
+#[cfg(feature = "full")]
+fn extras(e: &PeekerError) -> (JsValue, JsValue) {
+    let details = e.details.as_ref().map_or(JsValue::UNDEFINED, |d| {
+        to_js(d).unwrap_or(JsValue::UNDEFINED)
+    });
     let problems = if e.problems.is_empty() {
         JsValue::UNDEFINED
     } else {
         to_js(&e.problems).unwrap_or(JsValue::UNDEFINED)
     };
-    make_error(kind, &e.message, &e.code, e.field.clone(), details, problems)
+    (details, problems)
+}
+
+/// The verifier-only build has neither, and so no JSON encoder.
+#[cfg(not(feature = "full"))]
+fn extras(_: &PeekerError) -> (JsValue, JsValue) {
+    (JsValue::UNDEFINED, JsValue::UNDEFINED)
 }
 
 /// A JS value as JSON. `undefined` becomes `null`.
+#[cfg(feature = "full")]
 pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError> {
     if value.is_undefined() {
         return Ok(Value::Null);
@@ -71,16 +103,16 @@ pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError
 }
 
 /// A Rust value as a plain JS object.
+#[cfg(feature = "full")]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value).map_err(|e| {
         js_error(
             ErrorKind::Peeker,
-            &PeekerError::new(codes::INTERNAL_ERROR, format!("could not encode a result: {e}")),
+            &PeekerError::new(
+                codes::INTERNAL_ERROR,
+                format!("could not encode a result: {e}"),
+            ),
         )
     })?;
     js_sys::JSON::parse(&text)
-}
-
-fn json_to_js(value: &Value) -> JsValue {
-    to_js(value).unwrap_or(JsValue::UNDEFINED)
 }

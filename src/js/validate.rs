@@ -1,1 +1,173 @@
-//! Validation, domain split, plan and bundle preview, for JS.
+//! Validation, domain split, plan and bundle preview, for JS. Validators return
+//! every problem (an empty array when the body is valid); they never throw for
+//! bad input, only for input that is not data at all (a cycle, a BigInt).
+
+use super::{from_js, js_error, to_js, ErrorKind};
+use crate::error::{PeekerError, Problem};
+use crate::model::AvailabilityRow;
+use crate::split::{check_domain_split, Split};
+use crate::{plan, sizing, validate};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+type JsResult = Result<JsValue, JsValue>;
+
+fn problems(body: &JsValue, check: fn(&Value) -> Vec<Problem>) -> JsResult {
+    let value = from_js(body, "").map_err(|e| js_error(ErrorKind::Peeker, &e))?;
+    to_js(&check(&value))
+}
+
+/// Every problem with a `POST /orders` body (newest shape, Part A §A1, §A3).
+#[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "Problem[]")]
+pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue) -> JsResult {
+    problems(&body, validate::validate_create_order)
+}
+
+/// Every problem with a `POST /bundles` body.
+#[wasm_bindgen(js_name = validateBundle, unchecked_return_type = "Problem[]")]
+pub fn validate_bundle(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+) -> JsResult {
+    problems(&body, validate::validate_create_bundle)
+}
+
+/// Every problem with a `POST /domains/availability` body (at most 50 names).
+#[wasm_bindgen(js_name = validateAvailabilityRequest, unchecked_return_type = "Problem[]")]
+pub fn validate_availability_request(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+) -> JsResult {
+    problems(&body, validate::validate_availability)
+}
+
+/// Every problem with an import body: `POST /domains/import` (at most 25 root
+/// domains) or, with `{job: true}`, `POST /domains/import/jobs` (at most 500).
+#[wasm_bindgen(js_name = validateImport, unchecked_return_type = "Problem[]")]
+pub fn validate_import(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ job?: boolean }")] options: JsValue,
+) -> JsResult {
+    let job = js_sys::Reflect::get(&options, &JsValue::from_str("job"))
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if job {
+        problems(&body, validate::validate_import_job)
+    } else {
+        problems(&body, validate::validate_import)
+    }
+}
+
+/// Every problem with a `POST /domains/forwarding` body (at most 25 domains).
+#[wasm_bindgen(js_name = validateForwarding, unchecked_return_type = "Problem[]")]
+pub fn validate_forwarding(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+) -> JsResult {
+    problems(&body, validate::validate_forwarding)
+}
+
+/// Whether the picked domains fill the bundle's split (Part A §A5): the
+/// assignment, or exactly what is missing or surplus.
+#[wasm_bindgen(js_name = checkDomainSplit, unchecked_return_type = "SplitOutcome")]
+pub fn check_domain_split_js(
+    #[wasm_bindgen(unchecked_param_type = "Split")] required: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AvailabilityRow[]")] rows: JsValue,
+) -> JsResult {
+    let (required, rows) = split_inputs(&required, &rows, "rows")?;
+    to_js(&check_domain_split(required, &rows))
+}
+
+/// The cheapest feasible pick from availability rows, ties by input order.
+#[wasm_bindgen(js_name = planDomains, unchecked_return_type = "PlanOutcome")]
+pub fn plan_domains_js(
+    #[wasm_bindgen(unchecked_param_type = "Split")] required: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AvailabilityRow[]")] candidates: JsValue,
+) -> JsResult {
+    let (required, rows) = split_inputs(&required, &candidates, "candidates")?;
+    to_js(&plan::plan_domains(required, &rows))
+}
+
+/// `required_domains` of a bundle body (Part A §A4), for a preview before the
+/// bundle exists. The server's numbers stay the truth. Throws a
+/// `ValidationError` when the body is invalid.
+#[wasm_bindgen(js_name = requiredDomains, unchecked_return_type = "RequiredDomains")]
+pub fn required_domains(
+    #[wasm_bindgen(unchecked_param_type = "CreateBundle | BundleSizing")] bundle: JsValue,
+) -> JsResult {
+    let value = from_js(&bundle, "").map_err(|e| js_error(ErrorKind::Validation, &e))?;
+    let sizing = sizing_of(&value).map_err(|e| js_error(ErrorKind::Validation, &e))?;
+    let result = sizing::required_domains(&sizing)
+        .map_err(|p| js_error(ErrorKind::Validation, &PeekerError::validation(vec![p])))?;
+    to_js(&result)
+}
+
+/// The sizing of a bundle body, checked by the bundle validator (so every
+/// problem is reported at once). A preview does not need a `name` yet.
+fn sizing_of(value: &Value) -> Result<sizing::BundleSizing, PeekerError> {
+    let mut body = value.clone();
+    if let Some(obj) = body.as_object_mut() {
+        obj.entry("name").or_insert_with(|| Value::from("preview"));
+    }
+    validate::parse_create_bundle(&body)
+        .map(|bundle| sizing::BundleSizing::from(&bundle))
+        .map_err(PeekerError::validation)
+}
+
+fn split_inputs(
+    required: &JsValue,
+    rows: &JsValue,
+    rows_field: &str,
+) -> Result<(Split, Vec<AvailabilityRow>), JsValue> {
+    let fail = |e: PeekerError| js_error(ErrorKind::Validation, &e);
+    let required = from_js(required, "required").map_err(fail)?;
+    let rows = from_js(rows, rows_field).map_err(fail)?;
+    let mut problems = Vec::new();
+    let split = parse_split(&required, &mut problems);
+    let rows = parse_rows(&rows, rows_field, &mut problems);
+    if problems.is_empty() {
+        Ok((split, rows))
+    } else {
+        Err(fail(PeekerError::validation(problems)))
+    }
+}
+
+fn parse_split(value: &Value, problems: &mut Vec<Problem>) -> Split {
+    let mut count = |key: &str| -> u32 {
+        match value.get(key).and_then(Value::as_u64).map(u32::try_from) {
+            Some(Ok(n)) => n,
+            _ => {
+                problems.push(Problem::invalid(
+                    format!("required.{key}"),
+                    format!("required.{key} must be a non-negative integer (the bundle's required_domains.{key})"),
+                ));
+                0
+            }
+        }
+    };
+    Split {
+        google: count("google"),
+        microsoft: count("microsoft"),
+    }
+}
+
+fn parse_rows(value: &Value, field: &str, problems: &mut Vec<Problem>) -> Vec<AvailabilityRow> {
+    let Some(items) = value.as_array() else {
+        problems.push(Problem::invalid(
+            field,
+            format!("{field} must be an array of availability rows"),
+        ));
+        return Vec::new();
+    };
+    let mut rows = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match serde_json::from_value::<AvailabilityRow>(item.clone()) {
+            Ok(row) => rows.push(row),
+            // Bounded: one bad shape usually means all are; 20 problems say enough.
+            Err(e) if problems.len() < 20 => problems.push(Problem::invalid(
+                format!("{field}[{i}]"),
+                format!("not an availability row ({e}); pass the rows POST /domains/availability returned"),
+            )),
+            Err(_) => {}
+        }
+    }
+    rows
+}

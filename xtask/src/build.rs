@@ -21,14 +21,23 @@ pub struct Entry {
     /// pkg/<name>.{node,browser,workerd}.js are this entry's self-initialising modules.
     pub name: &'static str,
     pub stem: &'static str,
+    /// Extra cargo arguments selecting the features.
     pub features: &'static str,
 }
 
-pub const ENTRIES: &[Entry] = &[Entry {
-    name: "index",
-    stem: "peeker_partner",
-    features: "",
-}];
+pub const ENTRIES: &[Entry] = &[
+    Entry {
+        name: "index",
+        stem: "peeker_partner",
+        features: "",
+    },
+    // The verifier alone, for Workers that only receive webhooks.
+    Entry {
+        name: "webhooks",
+        stem: "peeker_webhooks",
+        features: "--no-default-features",
+    },
+];
 
 /// The runtimes with an entry of their own (see pkg-template/auto-init/).
 const RUNTIMES: &[&str] = &["node", "browser", "workerd"];
@@ -83,11 +92,11 @@ fn build_entry(entry: &Entry, stage: &Path) -> Result {
         "--target-dir",
         &target_dir_s,
     ];
-    if !entry.features.is_empty() {
-        args.extend(["--no-default-features", "--features", entry.features]);
-    }
+    args.extend(entry.features.split_whitespace());
     cargo(&args)?;
-    let raw = target_dir.join(WASM_TARGET).join("release/peeker_partner.wasm");
+    let raw = target_dir
+        .join(WASM_TARGET)
+        .join("release/peeker_partner.wasm");
 
     let out = root.join("target/wasm-bindgen").join(entry.stem);
     let _ = fs::remove_dir_all(&out);
@@ -133,8 +142,8 @@ fn build_entry(entry: &Entry, stage: &Path) -> Result {
 /// appended, so the calls that load the module live in the same module as the
 /// exports: `sideEffects: false` can then never let a bundler drop the init.
 fn write_auto_init(entry: &Entry, stage: &Path) -> Result {
-    let glue = fs::read_to_string(stage.join(format!("{}.js", entry.stem)))
-        .map_err(|e| e.to_string())?;
+    let glue =
+        fs::read_to_string(stage.join(format!("{}.js", entry.stem))).map_err(|e| e.to_string())?;
     for runtime in RUNTIMES {
         let tail = fs::read_to_string(stage.join(format!("auto-init/{runtime}.js")))
             .map_err(|e| e.to_string())?
@@ -166,7 +175,8 @@ pub fn wasm_tests(browser: bool) -> Result {
 }
 
 fn crate_version() -> Result<String> {
-    let manifest = fs::read_to_string(util::root().join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let manifest =
+        fs::read_to_string(util::root().join("Cargo.toml")).map_err(|e| e.to_string())?;
     let package = manifest
         .split("[package]")
         .nth(1)
@@ -223,7 +233,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {

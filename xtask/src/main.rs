@@ -53,7 +53,14 @@ fn test() -> util::Result {
     let root = util::root();
     step("format and lints");
     cargo(&["fmt", "--all", "--check"])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     cargo(&[
         "clippy",
         "--target",

@@ -13,7 +13,10 @@ pub fn all() -> Result {
 
 fn wasm_target() -> Result {
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     step("rustup target add wasm32-unknown-unknown");
@@ -51,13 +54,7 @@ fn wasm_bindgen_cli() -> Result {
     ));
     run(util::command(
         env!("CARGO"),
-        &[
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &want,
-            "--force",
-        ],
+        &["install", "wasm-bindgen-cli", "--version", &want, "--force"],
     ))
 }
 
@@ -86,7 +83,13 @@ fn chromium() -> Result {
     let install = || {
         run(util::command(
             "apt-get",
-            &["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"],
+            &[
+                "install",
+                "-y",
+                "--no-install-recommends",
+                "chromium",
+                "chromium-driver",
+            ],
         ))
     };
     install().or_else(|_| {

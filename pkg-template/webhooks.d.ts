@@ -1,0 +1,13 @@
+// peeker-partner/webhooks: the webhook verifier alone (a much smaller wasm),
+// for Workers and servers that only receive webhooks.
+export {
+  verifyWebhook,
+  signWebhook,
+  handleWebhook,
+  type WebhookEvent,
+  type VerifyWebhookOptions,
+  type WebhookHeadersInit,
+  type HandleWebhookOptions,
+  type EventType,
+} from "./peeker_webhooks.js";
+export * from "./errors.js";
