@@ -6,7 +6,7 @@ import {
   validateOrder,
   checkDomainSplit,
   planDomains,
-} from "../pkg/index.node.js";
+} from "peeker-partner";
 
 const bundle = { name: "Starter - 25k emails/month", monthly_sending_volume: 25000 };
 const required = requiredDomains(bundle);

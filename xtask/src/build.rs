@@ -72,6 +72,7 @@ pub fn package() -> Result {
     }
     let _ = fs::remove_dir_all(&pkg);
     fs::rename(&stage, &pkg).map_err(|e| format!("move to pkg/: {e}"))?;
+    link_into_node_modules(&root)?;
     println!("pkg/ ready ({})", pkg.display());
     Ok(())
 }
@@ -136,6 +137,18 @@ fn build_entry(entry: &Entry, stage: &Path) -> Result {
         base64(&bytes)
     );
     fs::write(stage.join(format!("{}_bg.wasm.b64.js", entry.stem)), js).map_err(|e| e.to_string())
+}
+
+/// node_modules/peeker-partner → pkg/, so tests, bundlers and the demo import
+/// `"peeker-partner"` exactly as a partner's project does.
+fn link_into_node_modules(root: &Path) -> Result {
+    let link = root.join("node_modules/peeker-partner");
+    if fs::read_link(&link).is_ok_and(|t| t == Path::new("../pkg")) {
+        return Ok(());
+    }
+    let _ = fs::remove_file(&link);
+    let _ = fs::remove_dir_all(&link);
+    std::os::unix::fs::symlink("../pkg", &link).map_err(|e| format!("link {}: {e}", link.display()))
 }
 
 /// Each runtime's entry is the wasm-bindgen glue with an initialising tail
