@@ -6,7 +6,6 @@
 export class PeekerError extends Error {
   constructor(message, code, field, details) {
     super(message);
-    this.name = new.target.name;
     /** Stable machine code: the API's own where one exists. */
     this.code = code;
     /** Path of the field at fault, e.g. `personas[3].profile_picture_url`, or undefined. */
@@ -26,6 +25,15 @@ export class ValidationError extends PeekerError {
 
 /** A webhook could not be verified; `code` says why (see the README). */
 export class WebhookVerificationError extends PeekerError {}
+
+// Names as literals: minifiers rename classes, and partners log `err.name`.
+for (const [cls, name] of [
+  [PeekerError, "PeekerError"],
+  [ValidationError, "ValidationError"],
+  [WebhookVerificationError, "WebhookVerificationError"],
+]) {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+}
 
 export function makeError(kind, message, code, field, details, problems) {
   switch (kind) {

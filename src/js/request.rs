@@ -67,8 +67,10 @@ export function buildRequest<K extends keyof RequestBuilders>(
 
 /// See the TypeScript declaration above.
 #[wasm_bindgen(js_name = buildRequest, skip_typescript)]
-pub fn build_request(name: &str, first: JsValue, second: JsValue) -> Result<JsValue, JsValue> {
-    build(name, &first, &second)
+pub fn build_request(name: JsValue, first: JsValue, second: JsValue) -> Result<JsValue, JsValue> {
+    // Any value may arrive from JS; a non-string name is just an unknown one.
+    let name = name.as_string().unwrap_or_default();
+    build(&name, &first, &second)
         .map(|req| to_js_request(&req))
         .map_err(|e| {
             let kind = if e.problems.is_empty() {

@@ -80,8 +80,8 @@ fn test() -> util::Result {
     build::wasm_tests(true)?;
 
     build::package()?;
-    step("node:test against pkg/ (as a user imports it)");
-    run_in(&root, "node", &["--test", "tests/js/"])?;
+    step("node:test against pkg/ (as a user imports it), in Node and headless Chromium");
+    run_in(&root, "node", &["--test", "tests/js/", "tests/browser/"])?;
     Ok(())
 }
 

@@ -1,0 +1,89 @@
+// Wrong types everywhere: every exported function answers with problems or a
+// PeekerError (with code and field), never a wasm trap, never a hang, and
+// wasm memory does not keep growing.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as pp from "peeker-partner";
+import * as glue from "../../pkg/peeker_partner.js";
+
+const { initSync } = glue;
+
+const { PeekerError } = pp;
+const huge = "x".repeat(10 * 1024 * 1024);
+const cyclic = {};
+cyclic.self = cyclic;
+const deep = JSON.parse("[".repeat(5000) + "]".repeat(5000));
+const BAD = [
+  undefined, null, 0, -1, 1.5, NaN, Infinity, "", "str", huge, true, [], [1, 2], {}, { domains: 5 },
+  { domains: null }, { domains: [null, 1, {}, []] }, { domains: Array.from({ length: 100_000 }, (_, i) => `d${i}.com`) },
+  cyclic, deep, 10n, Symbol("s"), () => 1, new Map([["a", 1]]), new Date(0), new Uint8Array(4),
+];
+
+const calls = {
+  validateOrder: (x) => pp.validateOrder(x),
+  validateBundle: (x) => pp.validateBundle(x),
+  validateAvailabilityRequest: (x) => pp.validateAvailabilityRequest(x),
+  validateImport: (x) => pp.validateImport(x, x),
+  validateForwarding: (x) => pp.validateForwarding(x),
+  checkDomainSplit: (x) => pp.checkDomainSplit(x, x),
+  planDomains: (x) => pp.planDomains({ google: 1, microsoft: 1 }, x),
+  requiredDomains: (x) => pp.requiredDomains(x),
+  buildRequest: (x) => pp.buildRequest("orders.create", x),
+  buildRequestName: (x) => pp.buildRequest(x, x, x),
+  verifyWebhook: (x) => pp.verifyWebhook(x, x, x, x),
+  signWebhook: (x) => pp.signWebhook(x, x, x),
+};
+
+function expectGraceful(name, fn, input) {
+  let result;
+  try {
+    result = fn(input);
+  } catch (e) {
+    assert.ok(e instanceof PeekerError, `${name}(${describe(input)}) threw ${e?.name}: ${e?.message}`);
+    assert.equal(typeof e.code, "string");
+    return;
+  }
+  if (Array.isArray(result)) {
+    for (const p of result) assert.equal(typeof p.code, "string", name);
+  }
+}
+
+function describe(x) {
+  if (typeof x === "string") return `string(${x.length})`;
+  if (typeof x === "bigint" || typeof x === "symbol" || typeof x === "function") return typeof x;
+  return Object.prototype.toString.call(x);
+}
+
+test("every export, every bad input: problems or a PeekerError, never a trap", () => {
+  for (const [name, fn] of Object.entries(calls)) {
+    for (const input of BAD) expectGraceful(name, fn, input);
+  }
+  // The package still works afterwards.
+  assert.deepEqual(pp.requiredDomains({ monthly_sending_volume: 25000 }).total, 19);
+});
+
+test("100,000 bad calls do not grow wasm memory", () => {
+  // A second instance of the same module, whose memory this test can see:
+  // the plain glue is a module of its own, initialised here by hand.
+  const wasm = initSync({ module: readFileSync(new URL("../../pkg/peeker_partner_bg.wasm", import.meta.url)) });
+  const small = BAD.filter((x) => x !== huge && x !== deep && !(x?.domains?.length > 1000));
+  const calls = [
+    (x) => glue.validateOrder(x),
+    (x) => glue.buildRequest("orders.create", x),
+    (x) => glue.checkDomainSplit(x, x),
+    (x) => glue.verifyWebhook(x, x, x, x),
+  ];
+  const run = (n) => {
+    let thrown = 0;
+    for (let i = 0; i < n; i++) {
+      try { calls[i % calls.length](small[i % small.length]); } catch { thrown++; }
+    }
+    return thrown;
+  };
+  run(2_000); // warm up: the allocator reaches its working size
+  const before = wasm.memory.buffer.byteLength;
+  const thrown = run(100_000);
+  assert.ok(thrown > 0);
+  assert.equal(wasm.memory.buffer.byteLength, before, "wasm memory grew");
+});

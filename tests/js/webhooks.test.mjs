@@ -1,0 +1,68 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import * as full from "peeker-partner";
+import * as small from "peeker-partner/webhooks";
+import { runScenarios, SECRET, NOW, BODY, EVENT } from "./webhook-scenarios.mjs";
+
+test("signWebhook matches an independent HMAC-SHA256 (node:crypto)", () => {
+  const expected = createHmac("sha256", SECRET).update(`${NOW}.${BODY}`).digest("hex");
+  assert.deepEqual(full.signWebhook(BODY, SECRET, { timestamp: NOW }), {
+    "Peeker-Timestamp": String(NOW),
+    "Peeker-Signature": `v1=${expected}`,
+  });
+});
+
+for (const [name, api] of [["peeker-partner", full], ["peeker-partner/webhooks", small]]) {
+  test(`the scenario set through verifyWebhook (${name})`, () => {
+    const { count, failures } = runScenarios(api);
+    assert.deepEqual(failures, []);
+    assert.ok(count >= 30);
+  });
+}
+
+test("both entries throw the same error classes", () => {
+  assert.equal(small.PeekerError, full.PeekerError);
+  assert.equal(small.WebhookVerificationError, full.WebhookVerificationError);
+});
+
+test("now defaults to the current time", () => {
+  const ts = Math.floor(Date.now() / 1000);
+  const headers = full.signWebhook(BODY, SECRET, { timestamp: ts });
+  assert.equal(full.verifyWebhook(BODY, headers, SECRET).id, EVENT.id);
+  const stale = full.signWebhook(BODY, SECRET, { timestamp: ts - 3600 });
+  assert.throws(() => full.verifyWebhook(BODY, stale, SECRET), { code: "timestamp_out_of_range" });
+});
+
+const delivery = (body, headers, init = {}) =>
+  new Request("http://127.0.0.1/webhooks/peeker", { method: "POST", body, headers, ...init });
+
+test("handleWebhook answers 200 / 400 / 401 / 413 and calls onEvent once per verified delivery", async () => {
+  const seen = [];
+  const options = { secret: SECRET, onEvent: (e) => seen.push(e.id) };
+  const now = Math.floor(Date.now() / 1000);
+  const signed = full.signWebhook(BODY, SECRET, { timestamp: now });
+
+  const ok = await small.handleWebhook(delivery(BODY, signed), options);
+  assert.equal(ok.status, 200);
+  assert.deepEqual(seen, [EVENT.id]);
+
+  const tampered = await small.handleWebhook(delivery(BODY.replace("in_progress", "completed"), signed), options);
+  assert.equal(tampered.status, 401);
+  const unsigned = await small.handleWebhook(delivery(BODY, {}), options);
+  assert.equal(unsigned.status, 400);
+  const stale = full.signWebhook(BODY, SECRET, { timestamp: now - 3600 });
+  assert.equal((await small.handleWebhook(delivery(BODY, stale), options)).status, 401);
+  const big = "x".repeat(1024 * 1024 + 1);
+  const oversize = await small.handleWebhook(delivery(big, full.signWebhook(big, SECRET, { timestamp: now })), options);
+  assert.equal(oversize.status, 413);
+  const text = await tampered.text();
+  assert.ok(!text.includes("ord_01") && !text.includes(SECRET), "nothing of the request is echoed");
+  assert.deepEqual(seen, [EVENT.id]);
+
+  const failing = await full.handleWebhook(delivery(BODY, signed), {
+    secret: SECRET,
+    onEvent: async () => { throw new Error("db down"); },
+  });
+  assert.equal(failing.status, 500, "a failed handler lets Peeker retry");
+});
