@@ -1,0 +1,37 @@
+// Issue 2's "same import works in workerd": the MAIN entry "peeker-partner"
+// (full wasm: validators, sizing) bundled by wrangler and run in workerd with
+// no init call gives exactly what the same import gives in Node.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { requiredDomains, validateOrder } from "peeker-partner";
+import { ROOT, startWorker, tempDir } from "./wrangler.mjs";
+
+let worker;
+before(async () => {
+  worker = await startWorker({
+    config: join(ROOT, "tests/worker/fixture-full/wrangler.toml"),
+    persistTo: tempDir("peeker-worker-full-"),
+  });
+});
+after(() => worker?.stop());
+
+const order = JSON.parse(readFileSync(join(ROOT, "tests/resources/requests/order_bundle.json"), "utf8"));
+const inWorkerd = async (body) => {
+  const res = await fetch(worker.url, { method: "POST", body: JSON.stringify(body) });
+  assert.equal(res.status, 200, await res.clone().text());
+  return res.json();
+};
+
+test("validateOrder and requiredDomains from 'peeker-partner' run in workerd", async () => {
+  const ok = await inWorkerd(order);
+  assert.deepEqual(ok.problems, []);
+  assert.deepEqual(ok.required, { google: 15, microsoft: 4, total: 19 });
+
+  const bad = { ...order, forwarding_url: "not a url", domains: ["acme.com", "ACME.com"] };
+  const got = await inWorkerd(bad);
+  assert.ok(got.problems.length >= 2, JSON.stringify(got.problems));
+  assert.deepEqual(got.problems, validateOrder(bad), "workerd and Node agree");
+  assert.deepEqual(got.required, requiredDomains({ monthly_sending_volume: 25000 }));
+});
