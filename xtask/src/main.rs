@@ -8,6 +8,7 @@
 mod build;
 mod setup;
 mod util;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -82,6 +83,7 @@ fn test() -> util::Result {
     build::package()?;
     step("node:test against pkg/ (as a user imports it), in Node and headless Chromium");
     run_in(&root, "node", &["--test", "tests/js/", "tests/browser/"])?;
+    worker::test()?;
     Ok(())
 }
 
