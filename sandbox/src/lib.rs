@@ -1,0 +1,257 @@
+//! peeker-sandbox: a local stand-in for the Peeker Partner API.
+//!
+//! It serves every endpoint of the contract under `/partner/v1`, answers the
+//! same errors the SDK predicts (it validates with the SDK's own parsers),
+//! moves orders, imports, forwarding jobs and swaps through their lifecycle
+//! and delivers signed webhooks. Controls under `/_sandbox` inject faults,
+//! move the clock and show deliveries. See README.md.
+
+pub mod api;
+pub mod clock;
+mod db;
+mod lifecycle;
+pub mod server;
+pub mod state;
+
+use clock::{Clock, Ulids};
+use db::Db;
+use serde::{Deserialize, Serialize};
+use state::{Ctx, State};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use api::Fail;
+
+/// How the sandbox runs; the binary's flags map one to one onto this.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    /// Where events are POSTed; `None` records them without sending.
+    pub webhook_url: Option<String>,
+    pub webhook_secret: String,
+    /// Requests per minute per key.
+    pub rate_limit: u32,
+    /// Multiplies every delay: lifecycle steps and retry backoff.
+    pub time_scale: f64,
+    /// Chance that a delivered event is sent once more (same id).
+    pub duplicate_rate: f64,
+    /// Deliver events out of order.
+    pub reorder: bool,
+    /// SQLite file; `None` keeps everything in memory.
+    pub db: Option<PathBuf>,
+    /// One log line per request on stdout.
+    pub log_requests: bool,
+}
+
+pub const DEFAULT_SECRET: &str = "whsec_sandbox_secret";
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 8787,
+            webhook_url: None,
+            webhook_secret: DEFAULT_SECRET.into(),
+            rate_limit: 600,
+            time_scale: 1.0,
+            duplicate_rate: 0.0,
+            reorder: false,
+            db: None,
+            log_requests: true,
+        }
+    }
+}
+
+impl Config {
+    /// One lifecycle step: 1 s at time scale 1.
+    pub fn step_ms(&self) -> i64 {
+        scaled(1000.0, self.time_scale)
+    }
+    /// Backoff before retry `n` (1-based): 5 s, 10 s, 20 s, 40 s at scale 1.
+    pub fn backoff_ms(&self, n: u32) -> i64 {
+        scaled(
+            5000.0 * f64::from(1u32 << n.saturating_sub(1).min(16)),
+            self.time_scale,
+        )
+    }
+}
+
+fn scaled(ms: f64, scale: f64) -> i64 {
+    let v = ms * scale;
+    if v.is_finite() {
+        (v as i64).max(1)
+    } else {
+        1
+    }
+}
+
+/// Injected faults (`POST /_sandbox/faults`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Faults {
+    /// Share of API requests answered 500 before any work.
+    #[serde(default)]
+    pub error_rate: f64,
+    /// Share of API requests answered 429 before any work.
+    #[serde(default)]
+    pub rate_limit_rate: f64,
+    /// Added to every API request.
+    #[serde(default)]
+    pub latency_ms: u64,
+    /// `"POST /orders"`: such requests are processed and committed, then the
+    /// connection is closed without an answer.
+    #[serde(default)]
+    pub drop_after_commit: Option<String>,
+    /// How many requests to drop (absent: all until changed).
+    #[serde(default)]
+    pub drop_count: Option<u32>,
+}
+
+/// Shared server state.
+pub struct App {
+    pub cfg: Config,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Ulids,
+    state: Mutex<State>,
+    db: Option<Mutex<Db>>,
+    pub faults: Mutex<Faults>,
+    /// Key → (window start, requests in it).
+    pub rate: Mutex<std::collections::HashMap<String, (i64, u32)>>,
+    pub http: reqwest::Client,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A poisoned lock only means a thread panicked mid-way; the data is
+    // still the best we have, and the server must keep answering.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl App {
+    pub fn new(cfg: Config, clock: Arc<dyn Clock>) -> Result<App, String> {
+        let (db, state) = match &cfg.db {
+            Some(path) => {
+                let db = Db::open(path)?;
+                let state = db.load()?.unwrap_or_default();
+                (Some(Mutex::new(db)), state)
+            }
+            None => (None, State::default()),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .user_agent("peeker-sandbox")
+            .build()
+            .map_err(|e| format!("http client: {e}"))?;
+        Ok(App {
+            cfg,
+            clock,
+            ids: Ulids::default(),
+            state: Mutex::new(state),
+            db,
+            faults: Mutex::new(Faults::default()),
+            rate: Mutex::new(Default::default()),
+            http,
+        })
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Reads the state.
+    pub fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&lock(&self.state))
+    }
+
+    /// Runs a change and, when it succeeds, makes it durable before
+    /// returning. `f` must check everything before it changes anything, so
+    /// a refused request leaves no trace.
+    pub fn commit<T>(
+        &self,
+        f: impl FnOnce(&mut State, &Ctx<'_>) -> Result<T, Fail>,
+    ) -> Result<T, Fail> {
+        let mut st = lock(&self.state);
+        let reorder_jitter = if self.cfg.reorder {
+            self.cfg.step_ms() * 2
+        } else {
+            0
+        };
+        let ctx = Ctx {
+            now: self.now(),
+            ids: &self.ids,
+            deliver: self.cfg.webhook_url.is_some(),
+            first_attempt_jitter_ms: reorder_jitter,
+        };
+        let out = f(&mut st, &ctx)?;
+        self.persist(&st)?;
+        Ok(out)
+    }
+
+    fn persist(&self, st: &State) -> Result<(), Fail> {
+        let Some(db) = &self.db else { return Ok(()) };
+        let json = serde_json::to_string(st)
+            .map_err(|e| Fail::internal(format!("could not encode the state: {e}")))?;
+        lock(db)
+            .save(&json)
+            .map_err(|e| Fail::internal(format!("could not save the state: {e}")))
+    }
+
+    /// `POST /_sandbox/reset`: empty tables, no faults, fresh rate windows.
+    pub fn reset(&self) -> Result<(), Fail> {
+        let mut st = lock(&self.state);
+        *st = State::default();
+        *lock(&self.faults) = Faults::default();
+        lock(&self.rate).clear();
+        self.persist(&st)
+    }
+}
+
+/// A running sandbox.
+pub struct Handle {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Handle {
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, closes open connections and stops the background
+    /// loops. State already committed stays in the `--db` file.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+/// Binds `cfg.host:cfg.port` (port 0 picks a free one) and starts serving.
+pub async fn start(cfg: Config, clock: Arc<dyn Clock>) -> Result<Handle, String> {
+    let listener = tokio::net::TcpListener::bind((cfg.host.as_str(), cfg.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.host, cfg.port))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("local address: {e}"))?;
+    let app = Arc::new(App::new(cfg, clock)?);
+    let (tx, rx) = watch::channel(false);
+    let tasks = vec![
+        tokio::spawn(server::serve(app.clone(), listener, rx.clone())),
+        tokio::spawn(lifecycle::run_tasks(app.clone(), rx.clone())),
+        tokio::spawn(lifecycle::run_deliveries(app.clone(), rx)),
+    ];
+    Ok(Handle {
+        addr,
+        app,
+        shutdown: tx,
+        tasks,
+    })
+}

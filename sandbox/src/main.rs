@@ -1,0 +1,111 @@
+//! `peeker-sandbox`: run the local Partner API.
+
+use clap::Parser;
+use peeker_sandbox::{clock::SystemClock, start, Config, DEFAULT_SECRET};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A local stand-in for the Peeker Partner API (pk_test_ keys), serving
+/// /partner/v1 with the documented errors, order lifecycle and signed webhooks.
+#[derive(Parser, Debug)]
+#[command(name = "peeker-sandbox", version)]
+struct Args {
+    /// Address to listen on (loopback by default).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Where webhook events are POSTed (http://). Without it events are
+    /// recorded (GET /_sandbox/deliveries) but not sent.
+    #[arg(long)]
+    webhook_url: Option<String>,
+    /// Secret that signs webhooks (Peeker-Signature: v1=HMAC-SHA256 of
+    /// "{timestamp}.{body}").
+    #[arg(long, default_value = DEFAULT_SECRET)]
+    webhook_secret: String,
+    /// Requests per minute per API key before 429 rate_limited.
+    #[arg(long, default_value_t = 600)]
+    rate_limit: u32,
+    /// Multiplies every delay: lifecycle steps (1 s at 1.0) and webhook retry
+    /// backoff (5 s, 10 s, 20 s, 40 s at 1.0). 0.01 runs a lifecycle in ~30 ms.
+    #[arg(long, default_value_t = 1.0)]
+    time_scale: f64,
+    /// Chance (0–1) that a delivered event is sent a second time, same id.
+    #[arg(long, default_value_t = 0.0)]
+    duplicate_rate: f64,
+    /// Deliver events out of order (random delays and shuffled batches).
+    #[arg(long)]
+    reorder: bool,
+    /// Keep state in this SQLite file; a restart on it loses nothing, and
+    /// undelivered webhooks resume. Default: in memory.
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Do not log one line per request.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn check(args: &Args) -> Result<(), String> {
+    if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
+        return Err("--time-scale must be a positive number".into());
+    }
+    if !(0.0..=1.0).contains(&args.duplicate_rate) {
+        return Err("--duplicate-rate must be between 0 and 1".into());
+    }
+    if args.webhook_secret.is_empty() {
+        return Err("--webhook-secret must not be empty".into());
+    }
+    if let Some(u) = &args.webhook_url {
+        if !u.starts_with("http://") {
+            return Err("--webhook-url must be an http:// URL (the sandbox delivers without TLS, e.g. to a local receiver)".into());
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    if let Err(e) = check(&args) {
+        eprintln!("peeker-sandbox: {e}");
+        std::process::exit(2);
+    }
+    let cfg = Config {
+        host: args.host,
+        port: args.port,
+        webhook_url: args.webhook_url,
+        webhook_secret: args.webhook_secret,
+        rate_limit: args.rate_limit,
+        time_scale: args.time_scale,
+        duplicate_rate: args.duplicate_rate,
+        reorder: args.reorder,
+        db: args.db,
+        log_requests: !args.quiet,
+    };
+    let summary = cfg.clone();
+    let handle = match start(cfg, Arc::new(SystemClock::default())).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("peeker-sandbox: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "peeker-sandbox listening on {}/partner/v1",
+        handle.base_url()
+    );
+    match &summary.webhook_url {
+        Some(u) => println!("webhooks: POST {u}"),
+        None => println!(
+            "webhooks: recorded, not sent (no --webhook-url); see GET /_sandbox/deliveries"
+        ),
+    }
+    println!("webhook secret: {}", summary.webhook_secret);
+    match &summary.db {
+        Some(p) => println!("state: {}", p.display()),
+        None => println!("state: in memory"),
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    handle.stop().await;
+}
