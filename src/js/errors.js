@@ -45,3 +45,88 @@ export function makeError(kind, message, code, field, details, problems) {
       return new PeekerError(message, code, field, details);
   }
 }
+
+// `handleWebhook`, for any Fetch API runtime. It lives here, in JS, so the
+// verifier-only wasm carries no async machinery: each package entry binds it to
+// its own module's `verifyWebhook` (`webhookHandler(verifyWebhook)`).
+const MAX_BODY_BYTES = 1024 * 1024;
+const MALFORMED = ["missing_header", "invalid_header", "invalid_payload"];
+
+const get = (object, key) => {
+  try {
+    return Reflect.get(object, key);
+  } catch {
+    return undefined;
+  }
+};
+
+/** A JSON response that never echoes anything of the request. */
+const respond = (status, code, message) =>
+  new Response(status === 200 ? '{"received":true}' : JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+
+export function webhookHandler(verifyWebhook) {
+  return async function handleWebhook(request, options) {
+    const secret = get(options, "secret");
+    const secrets = Array.isArray(secret) ? Array.from(secret) : [secret];
+    if (secrets.length === 0 || !secrets.every((s) => typeof s === "string" && s !== "")) {
+      throw new WebhookVerificationError(
+        "the webhook secret must be a non-empty string, or an array of them during rotation",
+        "invalid_secret",
+      );
+    }
+    const onEvent = get(options, "onEvent");
+    if (typeof onEvent !== "function") {
+      throw new PeekerError("handleWebhook needs options.onEvent, a function", "invalid_request", "onEvent");
+    }
+    let toleranceSeconds;
+    if (typeof options === "object" && options !== null) {
+      const t = get(options, "toleranceSeconds");
+      if (t !== undefined && t !== null) {
+        if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
+          throw new PeekerError(
+            "options.toleranceSeconds must be a non-negative number of seconds",
+            "invalid_request",
+            "toleranceSeconds",
+          );
+        }
+        toleranceSeconds = t;
+      }
+    }
+
+    if (request.method !== "POST") {
+      return respond(405, "method_not_allowed", "webhooks are delivered with POST");
+    }
+    const declared = request.headers.get("content-length")?.trim();
+    // A decimal u64, as the Rust version read it; anything else is ignored.
+    if (declared && /^\+?\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES && BigInt(declared) < 2n ** 64n) {
+      return respond(413, "payload_too_large", "the body is over 1 MiB");
+    }
+    let body;
+    try {
+      body = new Uint8Array(await request.arrayBuffer());
+    } catch {
+      return respond(400, "invalid_request", "the body could not be read");
+    }
+    if (body.length > MAX_BODY_BYTES) {
+      return respond(413, "payload_too_large", "the body is over 1 MiB");
+    }
+    let event;
+    try {
+      event = verifyWebhook(body, request.headers, secrets, { toleranceSeconds });
+    } catch (error) {
+      const code = typeof error?.code === "string" ? error.code : "";
+      if (code === "invalid_secret") throw error;
+      return respond(MALFORMED.includes(code) ? 400 : 401, code, "the delivery could not be verified");
+    }
+    try {
+      const outcome = onEvent(event);
+      if (outcome instanceof Promise) await outcome;
+    } catch {
+      return respond(500, "handler_failed", "the event handler failed; Peeker will retry");
+    }
+    return respond(200, "", "");
+  };
+}

@@ -12,8 +12,7 @@ mod validate;
 mod webhook;
 
 #[cfg(feature = "full")]
-use crate::error::codes;
-use crate::error::PeekerError;
+use crate::error::{codes, PeekerError};
 #[cfg(feature = "full")]
 use serde::Serialize;
 #[cfg(feature = "full")]
@@ -22,38 +21,39 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/js/errors.js")]
 extern "C" {
+    /// `kind`: "peeker", "validation" or "webhook", the JS class to throw.
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(
         kind: &str,
         message: &str,
         code: &str,
-        field: Option<String>,
+        field: Option<&str>,
         details: JsValue,
         problems: JsValue,
     ) -> JsValue;
 }
 
-/// Which JS class an error becomes.
+/// Which JS class an error becomes. (The webhook verifier builds its
+/// `WebhookVerificationError`s itself: no `PeekerError` on that path.)
+#[cfg(feature = "full")]
 #[derive(Clone, Copy)]
 pub(crate) enum ErrorKind {
     Peeker,
-    #[cfg_attr(not(feature = "full"), allow(dead_code))]
     Validation,
-    Webhook,
 }
 
+#[cfg(feature = "full")]
 pub(crate) fn js_error(kind: ErrorKind, e: &PeekerError) -> JsValue {
     let kind = match kind {
         ErrorKind::Peeker => "peeker",
         ErrorKind::Validation => "validation",
-        ErrorKind::Webhook => "webhook",
     };
     let (details, problems) = extras(e);
     make_error(
         kind,
         &e.message,
         &e.code,
-        e.field.clone(),
+        e.field.as_deref(),
         details,
         problems,
     )
@@ -73,33 +73,40 @@ fn extras(e: &PeekerError) -> (JsValue, JsValue) {
     (details, problems)
 }
 
-/// The verifier-only build has neither, and so no JSON encoder.
-#[cfg(not(feature = "full"))]
-fn extras(_: &PeekerError) -> (JsValue, JsValue) {
-    (JsValue::UNDEFINED, JsValue::UNDEFINED)
-}
-
 /// A JS value as JSON. `undefined` becomes `null`.
 #[cfg(feature = "full")]
 pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError> {
+    let text = json_text(value, field)?;
+    serde_json::from_str(&text).map_err(|e| not_json(field, &e))
+}
+
+/// The JSON text of a JS value (`JSON.stringify`).
+#[cfg(feature = "full")]
+fn json_text(value: &JsValue, field: &str) -> Result<String, PeekerError> {
     if value.is_undefined() {
-        return Ok(Value::Null);
+        return Ok("null".to_owned());
     }
-    let text = js_sys::JSON::stringify(value).map_err(|_| {
-        PeekerError::new(
-            codes::INVALID_REQUEST,
-            "value cannot be converted to JSON (a cycle, a BigInt or a getter that throws); pass plain objects, arrays, strings, numbers and booleans",
-        )
-        .with_field(field)
-    })?;
-    let text: String = text.as_string().unwrap_or_else(|| "null".to_owned());
-    serde_json::from_str(&text).map_err(|e| {
-        PeekerError::new(
-            codes::INVALID_REQUEST,
-            format!("value is not valid JSON data ({e})"),
-        )
-        .with_field(field)
-    })
+    let text = js_sys::JSON::stringify(value).map_err(|_| not_data(field))?;
+    // `JSON.stringify` answers undefined for functions and symbols.
+    Ok(text.as_string().unwrap_or_else(|| "null".to_owned()))
+}
+
+#[cfg(feature = "full")]
+pub(crate) fn not_data(field: &str) -> PeekerError {
+    PeekerError::new(
+        codes::INVALID_REQUEST,
+        "value cannot be converted to JSON (a cycle, a BigInt or a getter that throws); pass plain objects, arrays, strings, numbers and booleans",
+    )
+    .with_field(field)
+}
+
+#[cfg(feature = "full")]
+pub(crate) fn not_json(field: &str, e: &serde_json::Error) -> PeekerError {
+    PeekerError::new(
+        codes::INVALID_REQUEST,
+        format!("value is not valid JSON data ({e})"),
+    )
+    .with_field(field)
 }
 
 /// A Rust value as a plain JS object.
@@ -116,3 +123,9 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
     })?;
     js_sys::JSON::parse(&text)
 }
+
+#[cfg(not(feature = "full"))]
+#[global_allocator]
+// SAFETY: wasm32-unknown-unknown without atomics: one thread.
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -1,11 +1,12 @@
-//! `verifyWebhook`, `signWebhook`, `handleWebhook`: the webhook verifier for JS.
+//! `verifyWebhook`, `signWebhook`: the webhook verifier for JS.
+//! (`handleWebhook` is JS, in errors.js: each package entry binds it to its own
+//! `verifyWebhook`, so the wasm has no async machinery.)
 //!
 //! The signature is checked by the pure core; the envelope is then parsed with
 //! the runtime's own `JSON.parse`, which keeps serde_json out of the
 //! verifier-only wasm (the `peeker-partner/webhooks` entry).
 
-use super::{js_error, ErrorKind};
-use crate::error::PeekerError;
+use super::make_error;
 use crate::webhook::{
     self, codes, WebhookError, WebhookHeaders, DEFAULT_TOLERANCE_SECS, HEADER_EVENT_ID,
     HEADER_SIGNATURE, HEADER_TIMESTAMP,
@@ -13,10 +14,6 @@ use crate::webhook::{
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-/// Largest body `handleWebhook` accepts (the Worker's limit too).
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
@@ -66,6 +63,7 @@ export interface HandleWebhookOptions {
 }
 
 /**
+ * (Defined in JS by every package entry, not by this glue file alone.)
  * A complete webhook endpoint for any Fetch API runtime (Workers, Deno, Bun,
  * Next.js route handlers): reads the raw body once, verifies it, calls
  * `onEvent`, and answers 200, 400 (malformed), 401 (bad signature or stale),
@@ -74,16 +72,20 @@ export interface HandleWebhookOptions {
 export function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;
 "#;
 
+/// A `WebhookVerificationError`, straight from the core's error.
 fn webhook_error(e: WebhookError) -> JsValue {
-    js_error(ErrorKind::Webhook, &PeekerError::from(e))
+    fail(e.code, e.field, &e.message)
 }
 
-fn fail(code: &'static str, field: Option<&'static str>, message: &str) -> JsValue {
-    webhook_error(WebhookError {
+fn fail(code: &str, field: Option<&str>, message: &str) -> JsValue {
+    make_error(
+        "webhook",
+        message,
         code,
         field,
-        message: message.to_owned(),
-    })
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
 }
 
 /// See the TypeScript declaration above.
@@ -164,122 +166,20 @@ pub fn sign_webhook(
             "pass the webhook secret to sign with",
         ));
     };
-    let timestamp = number_option(&options, "timestamp")?
-        .map_or_else(
-            || (js_sys::Date::now() / 1000.0).floor() as i64,
-            |t| t as i64,
-        )
-        .to_string();
+    let seconds = number_option(&options, "timestamp")?.map_or_else(
+        || (js_sys::Date::now() / 1000.0).floor() as i64,
+        |t| t as i64,
+    );
+    let mut timestamp = String::with_capacity(20);
+    if seconds < 0 {
+        timestamp.push('-');
+    }
+    webhook::push_decimal(&mut timestamp, seconds.unsigned_abs());
     let signature = webhook::sign(secret, &timestamp, &body);
     let out = Object::new();
     let _ = Reflect::set(&out, &HEADER_TIMESTAMP.into(), &timestamp.into());
     let _ = Reflect::set(&out, &HEADER_SIGNATURE.into(), &signature.into());
     Ok(out.into())
-}
-
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = handleWebhook, skip_typescript)]
-pub async fn handle_webhook(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let secret = Reflect::get(&options, &"secret".into()).unwrap_or_default();
-    let secrets = read_secrets(&secret)?;
-    let on_event: Function = Reflect::get(&options, &"onEvent".into())
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| {
-            js_error(
-                ErrorKind::Peeker,
-                &PeekerError::new(
-                    "invalid_request",
-                    "handleWebhook needs options.onEvent, a function",
-                )
-                .with_field("onEvent"),
-            )
-        })?;
-    let tolerance =
-        number_option(&options, "toleranceSeconds")?.map_or(DEFAULT_TOLERANCE_SECS, |t| t as u64);
-    let request: web_sys::Request = request.unchecked_into();
-
-    if request.method() != "POST" {
-        return respond(
-            405,
-            "method_not_allowed",
-            "webhooks are delivered with POST",
-        );
-    }
-    let declared = request
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return respond(413, "payload_too_large", "the body is over 1 MiB");
-    }
-    let body = match request.array_buffer() {
-        Ok(promise) => match JsFuture::from(promise).await {
-            Ok(buffer) => Uint8Array::new(&buffer).to_vec(),
-            Err(_) => return respond(400, "invalid_request", "the body could not be read"),
-        },
-        Err(_) => return respond(400, "invalid_request", "the body could not be read"),
-    };
-    if body.len() > MAX_BODY_BYTES {
-        return respond(413, "payload_too_large", "the body is over 1 MiB");
-    }
-    let headers = read_headers(&request.headers().into())?;
-    let now = (js_sys::Date::now() / 1000.0).floor() as i64;
-    let event = match verify_bytes(&body, &headers, &secrets, tolerance, now) {
-        Ok(event) => event,
-        Err(error) => {
-            let code = Reflect::get(&error, &"code".into())
-                .ok()
-                .and_then(|c| c.as_string())
-                .unwrap_or_default();
-            let status = match code.as_str() {
-                codes::INVALID_SECRET => return Err(error),
-                codes::MISSING_HEADER | codes::INVALID_HEADER | codes::INVALID_PAYLOAD => 400,
-                _ => 401,
-            };
-            return respond(status, &code, "the delivery could not be verified");
-        }
-    };
-    let outcome = on_event.call1(&JsValue::UNDEFINED, &event);
-    let settled = match outcome {
-        Ok(value) if value.has_type::<js_sys::Promise>() => {
-            JsFuture::from(value.unchecked_into::<js_sys::Promise>()).await
-        }
-        other => other,
-    };
-    match settled {
-        Ok(_) => respond(200, "", ""),
-        Err(_) => respond(
-            500,
-            "handler_failed",
-            "the event handler failed; Peeker will retry",
-        ),
-    }
-}
-
-/// A JSON response that never echoes anything of the request.
-fn respond(status: u16, code: &str, message: &str) -> Result<JsValue, JsValue> {
-    let body = if status == 200 {
-        r#"{"received":true}"#.to_owned()
-    } else {
-        let error = Object::new();
-        let _ = Reflect::set(&error, &"code".into(), &code.into());
-        let _ = Reflect::set(&error, &"message".into(), &message.into());
-        let wrapper = Object::new();
-        let _ = Reflect::set(&wrapper, &"error".into(), &error);
-        JSON::stringify(&wrapper)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
-    };
-    let init = web_sys::ResponseInit::new();
-    init.set_status(status);
-    let headers = web_sys::Headers::new()?;
-    headers.set("content-type", "application/json")?;
-    init.set_headers(&headers);
-    web_sys::Response::new_with_opt_str_and_init(Some(&body), &init).map(Into::into)
 }
 
 /// The raw body: a string (UTF-8), a Uint8Array or an ArrayBuffer.
@@ -389,13 +289,18 @@ fn number_option(options: &JsValue, name: &'static str) -> Result<Option<f64>, J
     }
     match value.as_f64() {
         Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n.floor())),
-        _ => Err(js_error(
-            ErrorKind::Peeker,
-            &PeekerError::new(
-                "invalid_request",
-                format!("options.{name} must be a non-negative number of seconds"),
-            )
-            .with_field(name),
+        _ => Err(make_error(
+            "peeker",
+            &[
+                "options.",
+                name,
+                " must be a non-negative number of seconds",
+            ]
+            .concat(),
+            "invalid_request",
+            Some(name),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
         )),
     }
 }

@@ -1,0 +1,133 @@
+// `cargo xtask bench`: one table, every number measured in this run, each
+// speed next to a peer measured on the same bytes in the same process.
+import { readFileSync, readdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import Stripe from "stripe";
+import { Webhook as StandardWebhook } from "standardwebhooks";
+import * as pp from "peeker-partner";
+import * as ppWebhooks from "peeker-partner/webhooks";
+
+const rows = [];
+const row = (measure, value, peer = "", ratio = "", goal = "", ok = "") =>
+  rows.push({ measure, value, peer, ratio, goal, ok });
+const us = (ns) => `${(ns / 1000).toFixed(1)} µs`;
+const ms = (ns) => `${(ns / 1e6).toFixed(3)} ms`;
+
+/** Median nanoseconds per call of `fn`, over `rounds` timed batches. */
+function median(fn, { batch = 100, rounds = 25, warmup = 3 } = {}) {
+  for (let i = 0; i < warmup * batch; i++) fn();
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - start) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+async function medianAsync(fn, { batch = 50, rounds = 20 } = {}) {
+  for (let i = 0; i < batch; i++) await fn();
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) await fn();
+    samples.push(Number(process.hrtime.bigint() - start) / batch);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+// ---- sizes -----------------------------------------------------------------
+const pkg = new URL("../pkg/", import.meta.url);
+for (const file of readdirSync(pkg).filter((f) => f.endsWith(".wasm")).sort()) {
+  const bytes = readFileSync(new URL(file, pkg));
+  const gz = gzipSync(bytes, { level: 9 }).length;
+  const goal = file.includes("webhooks") ? 12 * 1024 : 150 * 1024;
+  row(`wasm ${file} (raw / gzip)`, `${(bytes.length / 1024).toFixed(1)} KB / ${(gz / 1024).toFixed(1)} KB`, "", "",
+    `≤ ${goal / 1024} KB gzip`, gz <= goal ? "yes" : "NO");
+}
+
+// ---- core ------------------------------------------------------------------
+const avail = (i, usable_for = ["google", "microsoft"]) => ({
+  domain: `acme-mail-${i}.com`, available: true, price_cents: 1000 + ((i * 7919) % 900),
+  renewal_price_cents: 1500, currency: "usd", usable_for,
+});
+const order500 = {
+  user: "client@example.com",
+  bundle_id: "bun_01HZX0BU1A2B3C4D5E6F7G8H",
+  sequencer: { provider: "smartlead", client_id: 366903, login_email: "ops@acme.com", login_password: "pw" },
+  forwarding_url: "https://acme.com",
+  domains: Array.from({ length: 500 }, (_, i) => `acme-mail-${i}.com`),
+  personas: Array.from({ length: 10 }, (_, i) => ({ first_name: `P${i}`, last_name: "Lee", profile_picture_url: "" })),
+};
+const copy = (x) => JSON.parse(JSON.stringify(x));
+const floorOrder = median(() => copy(order500));
+const tOrder = median(() => pp.validateOrder(order500));
+row("validateOrder, 500 domains (median)", ms(tOrder), `JSON copy ${ms(floorOrder)}`, `${(tOrder / floorOrder).toFixed(1)}×`,
+  "≤ 1 ms", tOrder <= 1e6 ? "yes" : "NO");
+
+const rows10k = Array.from({ length: 10_000 }, (_, i) => avail(i, i % 5 === 0 ? ["google"] : ["google", "microsoft"]));
+const floorRows = median(() => copy(rows10k), { batch: 3, rounds: 15 });
+const tPlan = median(() => pp.planDomains({ google: 400, microsoft: 100 }, rows10k), { batch: 3, rounds: 15 });
+row("planDomains, 10,000 rows (median)", ms(tPlan), `JSON copy ${ms(floorRows)}`, `${(tPlan / floorRows).toFixed(1)}×`,
+  "≤ 10 ms", tPlan <= 10e6 ? "yes" : "NO");
+
+const picks = Array.from({ length: 500 }, (_, i) => avail(i, i < 400 ? ["google", "microsoft"] : ["google"]));
+const floorPicks = median(() => copy(picks));
+const tSplit = median(() => pp.checkDomainSplit({ google: 400, microsoft: 100 }, picks));
+row("checkDomainSplit, 500 picks (median)", ms(tSplit), `JSON copy ${ms(floorPicks)}`, `${(tSplit / floorPicks).toFixed(1)}×`);
+
+// ---- webhook verification ----------------------------------------------------
+// Each verifier on its own scheme, over the same body bytes.
+const stripe = new Stripe("sk_test_bench");
+const subtle = Stripe.createSubtleCryptoProvider();
+const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+for (const size of [1024, 20 * 1024]) {
+  const event = { id: "evt_01HZX0EV1A2B3C4D5E6F7G8H", object: "event", type: "order.completed", created_at: "2026-05-08T12:00:00Z", data: { object: {}, pad: "" } };
+  event.data.pad = "x".repeat(Math.max(0, size - JSON.stringify(event).length));
+  const body = JSON.stringify(event);
+  const kb = `${size / 1024} KB`;
+  const now = Math.floor(Date.now() / 1000);
+
+  const headers = { "peeker-event-id": event.id, ...pp.signWebhook(body, secret, { timestamp: now }) };
+  const ours = median(() => pp.verifyWebhook(body, headers, secret), { batch: 200 });
+  const oursSmall = median(() => ppWebhooks.verifyWebhook(body, headers, secret), { batch: 200 });
+
+  const stripeHeader = stripe.webhooks.generateTestHeaderString({ payload: body, secret });
+  const tStripe = median(() => stripe.webhooks.constructEvent(body, stripeHeader, secret), { batch: 200 });
+  const tStripeAsync = await medianAsync(() => stripe.webhooks.constructEventAsync(body, stripeHeader, secret, undefined, subtle));
+
+  const swSecret = `whsec_${Buffer.from("standard-webhooks-bench-key-0123").toString("base64")}`;
+  const sw = new StandardWebhook(swSecret);
+  const msgId = "msg_1";
+  const swHeaders = { "webhook-id": msgId, "webhook-timestamp": String(now), "webhook-signature": sw.sign(msgId, new Date(now * 1000), body) };
+  const tSw = median(() => sw.verify(body, swHeaders), { batch: 200 });
+
+  const key = Buffer.from(secret);
+  const expected = Buffer.from(createHmac("sha256", key).update(`${now}.${body}`).digest("hex"));
+  const tRaw = median(() => {
+    const mac = Buffer.from(createHmac("sha256", key).update(`${now}.${body}`).digest("hex"));
+    return timingSafeEqual(mac, expected) && JSON.parse(body);
+  }, { batch: 200 });
+
+  const ratio = (peer) => `${(ours / peer).toFixed(2)}×`;
+  row(`verifyWebhook ${kb} (peeker-partner)`, us(ours), `stripe constructEvent ${us(tStripe)}`, ratio(tStripe),
+    size === 1024 ? "≤ 1.5×" : "", size === 1024 ? (ours <= 1.5 * tStripe ? "yes" : "NO") : "");
+  row(`verifyWebhook ${kb} (peeker-partner/webhooks)`, us(oursSmall), `stripe constructEvent ${us(tStripe)}`, `${(oursSmall / tStripe).toFixed(2)}×`);
+  row(`  vs standardwebhooks (pure JS) ${kb}`, us(ours), `standardwebhooks ${us(tSw)}`, `${(tSw / ours).toFixed(1)}× faster`,
+    size === 1024 ? "≥ 2× faster" : "", size === 1024 ? (tSw >= 2 * ours ? "yes" : "NO") : "");
+  row(`  vs stripe WebCrypto (constructEventAsync) ${kb}`, us(ours), `stripe subtle ${us(tStripeAsync)}`, `${(tStripeAsync / ours).toFixed(1)}× faster`,
+    size === 1024 ? "≥ 5× faster" : "", size === 1024 ? (tStripeAsync >= 5 * ours ? "yes" : "NO") : "");
+  row(`  floor: raw node:crypto HMAC + JSON.parse ${kb}`, us(ours), `node:crypto ${us(tRaw)}`, ratio(tRaw));
+}
+
+// ---- print -------------------------------------------------------------------
+const cols = ["measure", "value", "peer", "ratio", "goal", "ok"];
+const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => String(r[c]).length))]));
+const line = (r) => cols.map((c) => String(r[c]).padEnd(width[c])).join(" │ ");
+console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
+console.log(cols.map((c) => "─".repeat(width[c])).join("─┼─"));
+for (const r of rows) console.log(line(r));
+console.log(`\nNode ${process.version}, ${new Date().toISOString()}; medians of timed batches.`);
