@@ -673,9 +673,7 @@ async fn order_dedupe_list_cancel_pending() {
     assert_eq!(ids.len(), 3);
     assert_eq!(ids[2], first);
     assert!(ids[0] > ids[1] && ids[1] > ids[2]);
-    let r = sb
-        .get(&format!("/orders?user_email=buyer%40acme.com"))
-        .await;
+    let r = sb.get("/orders?user_email=buyer%40acme.com").await;
     assert_eq!(r.body["data"].as_array().unwrap().len(), 2);
     assert_eq!(sb.get("/orders?status=weird").await.status, 400);
     // Cancel some domains, then the rest.
@@ -851,7 +849,7 @@ async fn forwarding_and_swaps() {
         .await;
     assert_eq!(r.body["data"].as_array().unwrap().len(), 5);
     assert_eq!(
-        sb.get(&format!("/swaps?status=action_required")).await.body["data"]
+        sb.get("/swaps?status=action_required").await.body["data"]
             .as_array()
             .unwrap()
             .len(),
