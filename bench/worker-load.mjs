@@ -1,5 +1,5 @@
 // Load on the webhook Worker (worker/) in workerd via `wrangler dev --local`,
-// over loopback: signed ~1 KB deliveries for a fixed time at bounded
+// over loopback: signed ~1 KB deliveries (an order receipt with 20 domains) for a fixed time at bounded
 // concurrency, each a new event plus ~5 % redeliveries of events already sent
 // (some still in flight). Then /events must hold every new event exactly once.
 //
@@ -16,7 +16,7 @@ const SECRET = "whsec_bench_5f0c";
 const TOKEN = "bench-events-token";
 
 function body(n) {
-  const domains = Array.from({ length: 8 }, (_, i) => `acme-mail-${n}-${i}.com`);
+  const domains = Array.from({ length: 20 }, (_, i) => `acme-mail-${n}-${i}.com`);
   return JSON.stringify({
     id: `evt_bench_${String(n).padStart(8, "0")}`,
     type: "order.in_progress",

@@ -3,8 +3,7 @@
 // the package's own signWebhook, as Peeker would sign them.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import { signWebhook } from "peeker-partner";
 import { freePort, migrate, startWorker, tempDir } from "./wrangler.mjs";
 
