@@ -10,7 +10,7 @@
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { signWebhook } from "peeker-partner";
-import { migrate, startWorker, tempDir } from "../tests/worker/wrangler.mjs";
+import { migrate, startWorker, tempDir, wrangler } from "../tests/worker/wrangler.mjs";
 
 const SECRET = "whsec_bench_5f0c";
 const TOKEN = "bench-events-token";
@@ -82,7 +82,15 @@ async function storedIds(worker) {
   }
 }
 
+/** What `wrangler deploy` would upload (bundled JS + wasm), built offline. */
+async function uploadSize() {
+  const out = await wrangler(["deploy", "--dry-run", "--outdir", tempDir("peeker-worker-dry-")]);
+  const m = out.match(/Total Upload: ([\d.]+ KiB) \/ gzip: ([\d.]+ KiB)/);
+  return m ? { raw: m[1], gzip: m[2], gzipKiB: Number.parseFloat(m[2]) } : null;
+}
+
 export async function workerLoadRows({ seconds = 10, concurrency = 16, floorSeconds = 3 } = {}) {
+  const size = await uploadSize();
   const persistTo = tempDir("peeker-worker-bench-");
   await migrate(persistTo);
   const worker = await startWorker({
@@ -136,6 +144,10 @@ export async function workerLoadRows({ seconds = 10, concurrency = 16, floorSeco
       { measure: "Worker load: lost / doubled events", value: `${lost} / ${doubled}`, peer: "", ratio: "",
         goal: "0 / 0", ok: yes(lost === 0 && doubled === 0) },
     ];
+    if (size) {
+      rows.unshift({ measure: "Worker upload (wrangler deploy --dry-run, raw / gzip)", value: `${size.raw} / ${size.gzip}`,
+        peer: "", ratio: "", goal: "≤ 3 MiB gzip (free plan)", ok: yes(size.gzipKiB <= 3072) });
+    }
     // The floor run must not have failed either, or its numbers mean nothing.
     if (floor.errors) rows.push({ measure: "Worker load: 404 floor errors", value: `${floor.errors}`,
       peer: "", ratio: "", goal: "0", ok: "NO" });
