@@ -46,7 +46,7 @@ const broken = {
   ...order,
   google_licenses: 10,
   domains: ["Acme-Mail-1.COM", "acme-mail-1.com", "not a domain", "münchen-mail.de"],
-  personas: Array.from({ length: 11 }, () => ({ first_name: "Sam", last_name: "Lee" })),
+  personas: Array.from({ length: 11 }, () => ({ first_name: "Sam", last_name: "Lee", profile_picture_url: "" })),
   forwarding_url: "ftp://acme.com",
 };
 console.log("validateOrder(broken order):");

@@ -40,15 +40,20 @@ pub fn validate_availability_request(
     problems(&body, validate::validate_availability)
 }
 
-/// Every problem with an import body: `POST /domains/import` (at most 25 root
-/// domains) or, with `{job: true}`, `POST /domains/import/jobs` (at most 500).
-#[wasm_bindgen(js_name = validateImport, unchecked_return_type = "Problem[]")]
-pub fn validate_import(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "{ job?: boolean }")] options: JsValue,
-) -> JsResult {
-    let job = js_sys::Reflect::get(&options, &JsValue::from_str("job"))
-        .ok()
+#[wasm_bindgen(typescript_custom_section)]
+const VALIDATE_IMPORT_TS: &str = r#"
+/**
+ * Every problem with an import body: `POST /domains/import` (at most 25 root
+ * domains) or, with `{job: true}`, `POST /domains/import/jobs` (at most 500).
+ */
+export function validateImport(body: unknown, options?: { job?: boolean }): Problem[];
+"#;
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = validateImport, skip_typescript)]
+pub fn validate_import(body: JsValue, options: Option<js_sys::Object>) -> JsResult {
+    let job = options
+        .and_then(|o| js_sys::Reflect::get(&o, &JsValue::from_str("job")).ok())
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
     if job {
