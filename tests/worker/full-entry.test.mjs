@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { requiredDomains, validateOrder } from "peeker-partner";
+import { requiredDomains, signWebhook, validateOrder } from "peeker-partner";
 import { ROOT, startWorker, tempDir } from "./wrangler.mjs";
 
 let worker;
@@ -34,4 +34,17 @@ test("validateOrder and requiredDomains from 'peeker-partner' run in workerd", a
   assert.ok(got.problems.length >= 2, JSON.stringify(got.problems));
   assert.deepEqual(got.problems, validateOrder(bad), "workerd and Node agree");
   assert.deepEqual(got.required, requiredDomains({ monthly_sending_volume: 25000 }));
+});
+
+test("handleWebhook from 'peeker-partner' answers 200 / 401 / 400 / 413 in workerd", async () => {
+  const body = JSON.stringify({ id: "evt_hw", type: "order.completed", created_at: "2026-05-08T12:00:00Z",
+    data: { id: "ord_hw", status: "completed" } });
+  const post = (payload, headers) => fetch(`${worker.url}/hook`, { method: "POST", headers, body: payload });
+  assert.equal((await post(body, signWebhook(body, "s_old"))).status, 200);
+  assert.equal((await post(body, signWebhook(body, "s_new"))).status, 200);
+  assert.equal((await post(body.replace("completed", "failed"), signWebhook(body, "s_new"))).status, 401);
+  assert.equal((await post(body, {})).status, 400);
+  const big = "x".repeat(1024 * 1024 + 1);
+  assert.equal((await post(big, signWebhook(big, "s_new"))).status, 413);
+  assert.deepEqual(await (await fetch(`${worker.url}/seen`)).json(), ["evt_hw", "evt_hw"]);
 });
