@@ -13,3 +13,7 @@ export default function init(wasm) {
   }).then(() => undefined);
   return loading;
 }
+
+import { webhookHandler } from "__ERRORS_JS__";
+import { verifyWebhook } from "./peeker_partner.js";
+export const handleWebhook = webhookHandler(verifyWebhook);

@@ -186,26 +186,35 @@ pub fn verify_signature(
         } else {
             "in the future"
         };
+        // Built by hand, not with format!: the verifier-only wasm has no core::fmt.
+        let mut message = String::with_capacity(128);
+        message.push_str(HEADER_TIMESTAMP);
+        message.push_str(" is ");
+        push_decimal(&mut message, skew);
+        message.push_str(" s ");
+        message.push_str(when);
+        message.push_str(", beyond the ");
+        push_decimal(&mut message, tolerance_secs);
+        message.push_str(" s tolerance; a replay, or this machine's clock is off");
         return Err(WebhookError::new(
             codes::TIMESTAMP_OUT_OF_RANGE,
             Some(HEADER_TIMESTAMP),
-            format!(
-                "{HEADER_TIMESTAMP} is {skew} s {when}, beyond the {tolerance_secs} s tolerance; \
-                 a replay, or this machine's clock is off"
-            ),
+            message,
         ));
     }
 
     let mut tags = Vec::new();
     let mut malformed = false;
-    for entry in signature.split(',') {
-        let entry = entry.trim_matches([' ', '\t']);
-        match entry.split_once('=') {
-            Some(("v1", value)) => match decode_hex32(value) {
+    // On bytes: the grammar is ASCII, and byte slices keep the wasm small.
+    for entry in signature.as_bytes().split(|&b| b == b',') {
+        let entry = trim_blanks(entry);
+        let mut parts = entry.splitn(2, |&b| b == b'=');
+        match (parts.next(), parts.next()) {
+            (Some(b"v1"), Some(value)) => match decode_hex32(value) {
                 Some(tag) => tags.push(tag),
                 None => malformed = true,
             },
-            Some((version, _)) if !version.is_empty() => {} // another scheme: ignored
+            (Some(version), Some(_)) if !version.is_empty() => {} // another scheme: ignored
             _ => malformed = !entry.is_empty() || malformed,
         }
     }
@@ -222,16 +231,14 @@ pub fn verify_signature(
         WebhookError::new(
             codes::INVALID_HEADER,
             Some(HEADER_SIGNATURE),
-            format!(
-                "{HEADER_SIGNATURE} has a malformed entry; expected comma-separated \
-                 `v1=<64 hex digits>` entries (was the header truncated?)"
-            ),
+            "Peeker-Signature has a malformed entry; expected comma-separated \
+             `v1=<64 hex digits>` entries (was the header truncated?)",
         )
     } else if tags.is_empty() {
         WebhookError::new(
             codes::SIGNATURE_MISMATCH,
             Some(HEADER_SIGNATURE),
-            format!("{HEADER_SIGNATURE} has no `v1=` entry, the only version this SDK checks"),
+            "Peeker-Signature has no `v1=` entry, the only version this SDK checks",
         )
     } else {
         WebhookError::new(
@@ -258,7 +265,7 @@ pub fn parse_event(body: &[u8], headers: &WebhookHeaders) -> Result<Event, Webho
             return Err(WebhookError::new(
                 codes::EVENT_ID_MISMATCH,
                 Some(HEADER_EVENT_ID),
-                format!("{HEADER_EVENT_ID} does not equal the body's `id`; the delivery was tampered with or mixed up"),
+                "Peeker-Event-Id does not equal the body's `id`; the delivery was tampered with or mixed up",
             ));
         }
     }
@@ -268,8 +275,12 @@ pub fn parse_event(body: &[u8], headers: &WebhookHeaders) -> Result<Event, Webho
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 fn new_mac(key: &[u8]) -> HmacSha256 {
-    // HMAC takes keys of any length; this never fails.
-    HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length")
+    match HmacSha256::new_from_slice(key) {
+        Ok(mac) => mac,
+        // HMAC takes keys of any length: unreachable, and no panic message
+        // (with its formatting machinery) in the wasm.
+        Err(_) => std::process::abort(),
+    }
 }
 
 /// The MAC over `"{timestamp}.{body}"`, fed in pieces to avoid a copy.
@@ -286,21 +297,59 @@ fn required<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, W
         WebhookError::new(
             codes::MISSING_HEADER,
             Some(name),
-            format!("the {name} header is missing; pass the request's headers as received"),
+            [
+                "the ",
+                name,
+                " header is missing; pass the request's headers as received",
+            ]
+            .concat(),
         )
     })
 }
 
 fn parse_timestamp(s: &str) -> Result<i64, WebhookError> {
-    let valid = !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit());
-    match s.parse::<i64>() {
-        Ok(ts) if valid => Ok(ts),
-        _ => Err(WebhookError::new(
+    let mut ts: Option<i64> = (!s.is_empty() && s.len() <= 19).then_some(0);
+    for b in s.bytes() {
+        ts = ts
+            .filter(|_| b.is_ascii_digit())
+            .and_then(|t| t.checked_mul(10))
+            .and_then(|t| t.checked_add(i64::from(b.wrapping_sub(b'0'))));
+    }
+    ts.ok_or_else(|| {
+        WebhookError::new(
             codes::INVALID_HEADER,
             Some(HEADER_TIMESTAMP),
-            format!("{HEADER_TIMESTAMP} must be Unix seconds as a plain decimal integer"),
-        )),
+            "Peeker-Timestamp must be Unix seconds as a plain decimal integer",
+        )
+    })
+}
+
+/// `n` in decimal, without core::fmt.
+pub(crate) fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
+        }
     }
+    for &d in digits.iter().skip(digits.len() - len) {
+        out.push(char::from(d));
+    }
+}
+
+/// Strips spaces and tabs at both ends (not other whitespace).
+fn trim_blanks(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
 }
 
 fn hex_val(c: u8) -> Option<u8> {
@@ -313,8 +362,7 @@ fn hex_val(c: u8) -> Option<u8> {
 }
 
 /// Exactly 64 hex digits, either case, to 32 bytes.
-fn decode_hex32(s: &str) -> Option<[u8; 32]> {
-    let bytes = s.as_bytes();
+fn decode_hex32(bytes: &[u8]) -> Option<[u8; 32]> {
     if bytes.len() != 64 {
         return None;
     }
@@ -337,11 +385,12 @@ mod tests {
         let signed = sign(b"k", "", b"");
         let hex = signed.strip_prefix("v1=").unwrap_or_default();
         assert_eq!(hex.len(), 64);
+        let hex = hex.as_bytes();
         assert!(decode_hex32(hex).is_some());
-        assert_eq!(decode_hex32(&hex.to_uppercase()), decode_hex32(hex));
+        assert_eq!(decode_hex32(&hex.to_ascii_uppercase()), decode_hex32(hex));
         assert_ne!(decode_hex32(hex), Some(tag));
         assert_eq!(decode_hex32(&hex[1..]), None);
-        assert_eq!(decode_hex32(&format!("{}g", &hex[1..])), None);
+        assert_eq!(decode_hex32(&[&hex[1..], b"g"].concat()), None);
     }
 
     #[test]
@@ -363,6 +412,15 @@ mod tests {
         ] {
             let e = parse_timestamp(bad).unwrap_err();
             assert_eq!(e.code, codes::INVALID_HEADER, "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_without_fmt() {
+        for n in [0, 7, 10, 300, 1_778_241_600, u64::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
         }
     }
 

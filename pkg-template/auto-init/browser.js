@@ -11,3 +11,6 @@ function __peeker_decode(b64) {
   return bytes;
 }
 export * from "./errors.js";
+// handleWebhook is JS (no async machinery in the wasm), bound to this module.
+import { webhookHandler as __peeker_webhook_handler } from "__ERRORS_JS__";
+export const handleWebhook = __peeker_webhook_handler(verifyWebhook);

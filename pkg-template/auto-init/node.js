@@ -4,3 +4,6 @@
 import __peeker_wasm_b64 from "./__STEM___bg.wasm.b64.js";
 initSync({ module: Buffer.from(__peeker_wasm_b64, "base64") });
 export * from "./errors.js";
+// handleWebhook is JS (no async machinery in the wasm), bound to this module.
+import { webhookHandler as __peeker_webhook_handler } from "__ERRORS_JS__";
+export const handleWebhook = __peeker_webhook_handler(verifyWebhook);
