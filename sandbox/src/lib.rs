@@ -135,7 +135,15 @@ impl App {
         let (db, state) = match &cfg.db {
             Some(path) => {
                 let db = Db::open(path)?;
-                let state = db.load()?.unwrap_or_default();
+                let mut state: State = db.load()?.unwrap_or_default();
+                // Deliveries that were not acknowledged before the restart
+                // resume at once.
+                let now = clock.now_ms();
+                for id in &state.pending_events {
+                    if let Some(e) = state.events.get_mut(id) {
+                        e.next_attempt_ms = Some(now);
+                    }
+                }
                 (Some(Mutex::new(db)), state)
             }
             None => (None, State::default()),
