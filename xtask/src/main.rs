@@ -20,6 +20,10 @@ cargo xtask <command>
   test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
   demo    build, then run the demo
   bench   build, then print the benchmark table
+  load    build, then a bounded load (10 s) of signed deliveries on the Worker
+  fuzz [SECONDS]
+          run the cargo-fuzz target for webhook header and envelope parsing
+          for a bounded time (default 60 s)
 ";
 
 fn main() -> ExitCode {
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("demo") => demo(),
         Some("bench") => bench(),
+        Some("load") => load(),
+        Some("fuzz") => fuzz(args.get(1).map_or("60", String::as_str)),
         _ => {
             print!("{HELP}");
             return if args.is_empty() {
@@ -99,4 +105,41 @@ fn bench() -> util::Result {
     build::package()?;
     util::step("benchmarks");
     util::run_in(&util::root(), "node", &["bench/run.mjs"])
+}
+
+fn load() -> util::Result {
+    setup::all()?;
+    build::package()?;
+    util::step("Worker load: signed deliveries for 10 s on 127.0.0.1");
+    util::run_in(
+        &util::root(),
+        "node",
+        &["bench/worker-load.mjs", "--seconds", "10"],
+    )
+}
+
+/// cargo-fuzz needs nightly flags; `RUSTC_BOOTSTRAP=1` lets the one stable
+/// toolchain here accept them (no nightly can be fetched).
+fn fuzz(seconds: &str) -> util::Result {
+    let seconds: u32 = seconds
+        .parse()
+        .map_err(|_| format!("fuzz takes a number of seconds, not {seconds:?}"))?;
+    if util::output("cargo", &["fuzz", "--version"]).is_none() {
+        util::step("cargo install cargo-fuzz");
+        util::cargo(&["install", "cargo-fuzz", "--locked"])?;
+    }
+    util::step(&format!("fuzz webhook_parse for {seconds} s"));
+    let mut cmd = util::command(
+        env!("CARGO"),
+        &[
+            "fuzz",
+            "run",
+            "webhook_parse",
+            "--",
+            &format!("-max_total_time={seconds}"),
+        ],
+    );
+    cmd.current_dir(util::root().join("fuzz"))
+        .env("RUSTC_BOOTSTRAP", "1");
+    util::run(cmd)
 }
