@@ -11,6 +11,7 @@ mod js;
 pub mod model;
 pub mod plan;
 pub mod request;
+pub mod retry;
 pub mod sizing;
 pub mod split;
 pub mod validate;
