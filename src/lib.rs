@@ -5,6 +5,8 @@
 //! split and plan, request building, retry decisions and webhook signatures.
 //! `src/js` exposes it to JavaScript through wasm-bindgen.
 
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+mod client;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 mod js;
@@ -14,6 +16,8 @@ pub mod request;
 pub mod retry;
 pub mod sizing;
 pub mod split;
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
+mod transport;
 pub mod validate;
 pub mod webhook;
 

@@ -411,3 +411,58 @@ mod props {
         }
     }
 }
+
+/// What a `wait` helper polls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Poll {
+    /// `GET /domains/import/{id}`: done at `completed` or `failed`
+    /// (`action_required` waits on the customer's nameservers: keep polling).
+    Import,
+    /// `GET /domains/forwarding/{id}`: done at `completed`, `partial_success`
+    /// or `failed`.
+    Forwarding,
+}
+
+impl Poll {
+    /// Whether `status` ends the wait.
+    pub fn is_terminal(self, status: &str) -> bool {
+        match self {
+            Poll::Import => matches!(status, "completed" | "failed"),
+            Poll::Forwarding => matches!(status, "completed" | "partial_success" | "failed"),
+        }
+    }
+}
+
+/// The pause before poll number `n` (0-based): `first_ms × 1.5^n`, at most
+/// `max_ms` (the docs suggest polling imports every 60 s).
+pub fn poll_delay(n: u32, first_ms: u64, max_ms: u64) -> u64 {
+    let grown = (first_ms as f64) * 1.5f64.powi(n.min(64) as i32);
+    if grown.is_finite() && grown < max_ms as f64 {
+        grown as u64
+    } else {
+        max_ms
+    }
+}
+
+#[cfg(test)]
+mod poll_tests {
+    use super::*;
+
+    #[test]
+    fn terminal_statuses() {
+        assert!(Poll::Import.is_terminal("completed"));
+        assert!(Poll::Import.is_terminal("failed"));
+        assert!(!Poll::Import.is_terminal("in_progress"));
+        assert!(!Poll::Import.is_terminal("action_required"));
+        assert!(Poll::Forwarding.is_terminal("partial_success"));
+        assert!(!Poll::Forwarding.is_terminal("in_progress"));
+    }
+
+    #[test]
+    fn delays_grow_to_the_cap() {
+        assert_eq!(poll_delay(0, 1000, 60_000), 1000);
+        assert_eq!(poll_delay(1, 1000, 60_000), 1500);
+        assert_eq!(poll_delay(100, 1000, 60_000), 60_000);
+        assert_eq!(poll_delay(u32::MAX, u64::MAX, 5), 5);
+    }
+}

@@ -6,6 +6,8 @@
 //! `JSON.parse` on the way out (plain objects, never `Map`s).
 
 #[cfg(feature = "full")]
+mod client;
+#[cfg(feature = "full")]
 mod request;
 #[cfg(feature = "full")]
 mod validate;

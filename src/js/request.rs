@@ -82,7 +82,7 @@ pub fn build_request(name: JsValue, first: JsValue, second: JsValue) -> Result<J
         })
 }
 
-fn build(name: &str, first: &JsValue, second: &JsValue) -> Result<HttpRequest> {
+pub(super) fn build(name: &str, first: &JsValue, second: &JsValue) -> Result<HttpRequest> {
     let value = |v: &JsValue, field: &str| from_js(v, field);
     let id = || -> Result<String> {
         first.as_string().ok_or_else(|| {

@@ -1,0 +1,424 @@
+//! The client (wasm32 only): one call = build (pure core) → rate limit →
+//! attempts through the transport → retry decisions ([`crate::retry`]).
+//! Also the two multi-request helpers: chunked availability and the waits.
+
+use crate::error::{codes, PeekerError, Problem};
+use crate::model::{ApiError, ErrorEnvelope};
+use crate::request::{self as r, HttpRequest};
+use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
+use crate::transport::{self, Answer, NoAnswer};
+use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::JsValue;
+use web_sys::AbortSignal;
+
+/// Domains per `POST /domains/availability` (Part A §A3).
+pub const AVAILABILITY_CHUNK: usize = 50;
+/// Availability calls in flight at once (the rate limiter still paces them).
+const AVAILABILITY_CONCURRENCY: usize = 4;
+
+/// Settings fixed at construction. Not `Debug`: it holds the key.
+pub struct Config {
+    pub base_url: String,
+    /// `Bearer <key>`, or none when a proxy adds it.
+    pub authorization: Option<String>,
+    /// The key, scrubbed from anything shown to the caller.
+    pub key: Option<String>,
+    pub max_retries: u32,
+    pub timeout_ms: u32,
+    pub on_retry: Option<js_sys::Function>,
+}
+
+pub struct Client {
+    pub config: Config,
+    bucket: RefCell<TokenBucket>,
+}
+
+/// Per-call settings (the client's unless the call overrides them).
+#[derive(Clone)]
+pub struct CallOptions {
+    pub signal: Option<AbortSignal>,
+    pub timeout_ms: u32,
+    pub max_retries: u32,
+}
+
+/// Why a call failed.
+pub enum Failure {
+    /// Refused before any request (validation).
+    Invalid(PeekerError),
+    /// The API answered an error.
+    Api {
+        status: u16,
+        error: ApiError,
+        request_id: Option<String>,
+        retries: u32,
+    },
+    /// No answer. `unsafe_not_retried`: the request may have reached the server
+    /// and is not safe to resend, so it was not retried.
+    Connection {
+        message: String,
+        retries: u32,
+        unsafe_not_retried: bool,
+    },
+    Timeout {
+        timeout_ms: u32,
+        retries: u32,
+        unsafe_not_retried: bool,
+    },
+    Aborted,
+    /// A 2xx whose body is not JSON.
+    Decode(String),
+}
+
+impl From<PeekerError> for Failure {
+    fn from(e: PeekerError) -> Self {
+        Failure::Invalid(e)
+    }
+}
+
+impl Client {
+    pub fn new(config: Config, per_minute: u32) -> Self {
+        Client {
+            config,
+            bucket: RefCell::new(TokenBucket::new(per_minute)),
+        }
+    }
+
+    /// Sends `request` until it succeeds or [`retry::decide`] says stop.
+    pub async fn send(&self, request: &HttpRequest, opts: &CallOptions) -> Result<Answer, Failure> {
+        let signal = opts.signal.as_ref();
+        let mut retries = 0;
+        loop {
+            let wait = self.bucket.borrow_mut().reserve(transport::now_ms());
+            if wait > 0 {
+                let slot_end = self.bucket.borrow().last_slot_end();
+                if !transport::sleep(wait, signal).await {
+                    self.bucket.borrow_mut().release(slot_end);
+                    return Err(Failure::Aborted);
+                }
+            }
+            let result = transport::send(
+                &self.config.base_url,
+                self.config.authorization.as_deref(),
+                request,
+                signal,
+                opts.timeout_ms,
+            )
+            .await;
+            let safe = request.retry_safe();
+            let (failure, parsed) = match result {
+                Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
+                Ok(answer) => {
+                    let error = api_error(answer.status, &answer.body);
+                    let failure = Failure::Api {
+                        status: answer.status,
+                        error,
+                        request_id: answer.request_id,
+                        retries,
+                    };
+                    (failure, None)
+                }
+                Err(NoAnswer::Aborted) => return Err(Failure::Aborted),
+                Err(NoAnswer::TimedOut) => (
+                    Failure::Timeout {
+                        timeout_ms: opts.timeout_ms,
+                        retries,
+                        unsafe_not_retried: !safe,
+                    },
+                    Some(Outcome::Timeout),
+                ),
+                Err(NoAnswer::Connection(message)) => (
+                    Failure::Connection {
+                        message,
+                        retries,
+                        // fetch does not say whether bytes left: assume they may have.
+                        unsafe_not_retried: !safe,
+                    },
+                    Some(Outcome::Connection { before_send: false }),
+                ),
+            };
+            let outcome = match (&failure, parsed) {
+                (_, Some(o)) => o,
+                (Failure::Api { status, error, .. }, None) => Outcome::Status {
+                    status: *status,
+                    error: Some(error),
+                },
+                _ => Outcome::Connection { before_send: false },
+            };
+            match retry::decide(
+                safe,
+                outcome,
+                retries,
+                opts.max_retries,
+                transport::random(),
+            ) {
+                Decision::Stop => return Err(failure),
+                Decision::Retry { delay_ms, reason } => {
+                    self.notify_retry(request, &failure, retries + 1, delay_ms, reason.as_str());
+                    if !transport::sleep(delay_ms, signal).await {
+                        return Err(Failure::Aborted);
+                    }
+                    retries += 1;
+                }
+            }
+        }
+    }
+
+    /// Sends and parses the JSON answer.
+    pub async fn call(
+        &self,
+        request: &HttpRequest,
+        opts: &CallOptions,
+    ) -> Result<JsValue, Failure> {
+        let answer = self.send(request, opts).await?;
+        parse(&answer.body)
+    }
+
+    /// `onRetry({attempt, delayMs, reason, method, path, status?, code?, requestId?})`.
+    /// Nothing secret: no key, no body. A throwing hook is ignored.
+    fn notify_retry(
+        &self,
+        request: &HttpRequest,
+        failure: &Failure,
+        attempt: u32,
+        delay_ms: u64,
+        reason: &str,
+    ) {
+        let Some(hook) = &self.config.on_retry else {
+            return;
+        };
+        let mut info = json!({
+            "attempt": attempt,
+            "delayMs": delay_ms,
+            "reason": reason,
+            "method": request.method.as_str(),
+            "path": request.path,
+        });
+        if let Failure::Api {
+            status,
+            error,
+            request_id,
+            ..
+        } = failure
+        {
+            info["status"] = json!(status);
+            info["code"] = json!(error.code);
+            if let Some(id) = request_id {
+                info["requestId"] = json!(id);
+            }
+        }
+        if let Ok(text) = serde_json::to_string(&info) {
+            if let Ok(value) = js_sys::JSON::parse(&text) {
+                let _ = hook.call1(&JsValue::UNDEFINED, &value);
+            }
+        }
+    }
+
+    /// Any number of names, in calls of 50, rows in input order.
+    /// `on_progress(done, total)` after each call.
+    pub async fn availability(
+        &self,
+        names: &[Value],
+        opts: &CallOptions,
+        on_progress: Option<&js_sys::Function>,
+    ) -> Result<JsValue, Failure> {
+        let requests = availability_requests(names)?;
+        let total = names.len();
+        let results: RefCell<Vec<Option<js_sys::Array>>> = RefCell::new(vec![None; requests.len()]);
+        let next = Cell::new(0usize);
+        let done = Cell::new(0usize);
+        let failed: RefCell<Option<Failure>> = RefCell::new(None);
+        let (results_ref, next, done, failed_ref) = (&results, &next, &done, &failed);
+        let requests = &requests;
+        let worker = || async move {
+            loop {
+                let i = next.get();
+                if i >= requests.len() || failed_ref.borrow().is_some() {
+                    return;
+                }
+                next.set(i + 1);
+                match self.call(&requests[i], opts).await {
+                    Ok(page) => {
+                        let rows = js_sys::Reflect::get(&page, &JsValue::from_str("data"))
+                            .ok()
+                            .filter(js_sys::Array::is_array)
+                            .map(|v| js_sys::Array::from(&v))
+                            .unwrap_or_default();
+                        results_ref.borrow_mut()[i] = Some(rows);
+                        let n = (i * AVAILABILITY_CHUNK + AVAILABILITY_CHUNK).min(total)
+                            - i * AVAILABILITY_CHUNK;
+                        done.set(done.get() + n);
+                        if let Some(f) = on_progress {
+                            let _ = f.call2(
+                                &JsValue::UNDEFINED,
+                                &JsValue::from_f64(done.get() as f64),
+                                &JsValue::from_f64(total as f64),
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        failed_ref.borrow_mut().get_or_insert(e);
+                        return;
+                    }
+                }
+            }
+        };
+        let workers: Vec<_> = (0..AVAILABILITY_CONCURRENCY.min(requests.len()))
+            .map(|_| worker())
+            .collect();
+        futures_util::future::join_all(workers).await;
+        if let Some(f) = failed.into_inner() {
+            return Err(f);
+        }
+        let all = js_sys::Array::new();
+        for rows in results.into_inner().into_iter().flatten() {
+            for row in rows.iter() {
+                all.push(&row);
+            }
+        }
+        Ok(all.into())
+    }
+
+    /// Polls an import or forwarding job with backoff until a terminal status.
+    pub async fn wait(
+        &self,
+        poll: Poll,
+        id: &str,
+        opts: &CallOptions,
+        first_ms: u64,
+        max_wait_ms: f64,
+    ) -> Result<JsValue, Failure> {
+        let request = match poll {
+            Poll::Import => r::retrieve_import(id)?,
+            Poll::Forwarding => r::retrieve_forwarding(id)?,
+        };
+        let start = transport::now_ms();
+        for n in 0.. {
+            let answer = self.call(&request, opts).await?;
+            let status = js_sys::Reflect::get(&answer, &JsValue::from_str("data"))
+                .and_then(|d| js_sys::Reflect::get(&d, &JsValue::from_str("status")))
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+            if poll.is_terminal(&status) {
+                return Ok(answer);
+            }
+            let delay = retry::poll_delay(n, first_ms, 60_000);
+            if transport::now_ms() - start + delay as f64 > max_wait_ms {
+                return Err(Failure::Timeout {
+                    timeout_ms: max_wait_ms as u32,
+                    retries: n,
+                    unsafe_not_retried: false,
+                });
+            }
+            if !transport::sleep(delay, opts.signal.as_ref()).await {
+                return Err(Failure::Aborted);
+            }
+        }
+        Err(Failure::Aborted)
+    }
+}
+
+/// The requests for `names`, 50 a call; problems carry their index in `names`.
+pub fn availability_requests(names: &[Value]) -> Result<Vec<HttpRequest>, PeekerError> {
+    let mut requests = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    if names.is_empty() {
+        return Err(PeekerError::validation(vec![Problem::invalid(
+            "domains",
+            "pass at least one domain name",
+        )]));
+    }
+    for (i, chunk) in names.chunks(AVAILABILITY_CHUNK).enumerate() {
+        match r::check_availability(&json!({ "domains": chunk })) {
+            Ok(req) => requests.push(req),
+            Err(e) if e.problems.is_empty() => return Err(e),
+            Err(e) => problems.extend(e.problems.into_iter().map(|mut p| {
+                p.field = shift_index(&p.field, i * AVAILABILITY_CHUNK);
+                p
+            })),
+        }
+    }
+    if problems.is_empty() {
+        Ok(requests)
+    } else {
+        Err(PeekerError::validation(problems))
+    }
+}
+
+/// `domains[7].x` → `domains[57].x` for `offset` 50.
+fn shift_index(field: &str, offset: usize) -> String {
+    let Some(rest) = field.strip_prefix("domains[") else {
+        return field.to_owned();
+    };
+    let Some(end) = rest.find(']') else {
+        return field.to_owned();
+    };
+    match rest[..end].parse::<usize>() {
+        Ok(i) => format!("domains[{}]{}", i + offset, &rest[end + 1..]),
+        Err(_) => field.to_owned(),
+    }
+}
+
+fn parse(body: &str) -> Result<JsValue, Failure> {
+    if body.is_empty() {
+        return Ok(JsValue::NULL);
+    }
+    js_sys::JSON::parse(body).map_err(|_| {
+        Failure::Decode(format!(
+            "the API answered success with a body that is not JSON ({} bytes)",
+            body.len()
+        ))
+    })
+}
+
+/// The error envelope of an answer, or one made up from the status.
+fn api_error(status: u16, body: &str) -> ApiError {
+    if let Ok(envelope) = serde_json::from_str::<ErrorEnvelope>(body) {
+        return envelope.error;
+    }
+    let code = match status {
+        400 => codes::INVALID_REQUEST,
+        401 => codes::UNAUTHORIZED,
+        403 => codes::FORBIDDEN,
+        404 => codes::NOT_FOUND,
+        409 => codes::CONFLICT,
+        429 => codes::RATE_LIMITED,
+        500..=599 => codes::INTERNAL_ERROR,
+        _ => "http_error",
+    };
+    ApiError {
+        code: code.to_owned(),
+        message: format!("HTTP {status} without a Peeker error envelope"),
+        field: None,
+        details: None,
+        extra: Default::default(),
+    }
+}
+
+/// Replaces every secret (the key, Smartlead passwords) in `text`.
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_owned();
+    for s in secrets.iter().filter(|s| !s.is_empty()) {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "[redacted]");
+        }
+    }
+    out
+}
+
+/// Every `login_password` string anywhere in `value`.
+pub fn passwords(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::String(s) if k == "login_password" => out.push(s.clone()),
+                    _ => passwords(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| passwords(v, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,471 @@
+//! `new PeekerClient(options)`: the JS face of [`crate::client`]. The
+//! resource namespaces (`client.orders.create`, ...) and the page walker are a
+//! few lines of JS (src/js/client.js) that forward every method to one Rust
+//! entry, [`Handle::call`]; every decision stays in Rust.
+
+use super::request::build;
+use super::{from_js, js_error, ErrorKind};
+use crate::client::{passwords, scrub, CallOptions, Client, Config, Failure};
+use crate::error::{codes, PeekerError};
+use crate::model::ApiError;
+use crate::retry::Poll;
+use serde_json::Value;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+
+const DEFAULT_BASE_URL: &str = "https://api.peeker.ai/partner/v1";
+
+#[wasm_bindgen(module = "/src/js/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeError)]
+    #[allow(clippy::too_many_arguments)]
+    fn make_error_full(
+        kind: &str,
+        message: &str,
+        code: &str,
+        field: Option<&str>,
+        details: JsValue,
+        problems: JsValue,
+        status: u16,
+        request_id: Option<&str>,
+    ) -> JsValue;
+}
+
+#[wasm_bindgen(module = "/src/js/client.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeResources)]
+    fn make_resources(handle: JsValue) -> JsValue;
+}
+
+/// The client. Its key lives in wasm memory only: not in a JS property, an
+/// error, `toString()` or `JSON.stringify`.
+#[wasm_bindgen(skip_typescript)]
+pub struct PeekerClient {
+    client: Rc<Client>,
+    resources: JsValue,
+    base_url: String,
+}
+
+/// What the namespace objects hold: a second reference to the same client.
+#[wasm_bindgen(skip_typescript, js_name = PeekerClientHandle)]
+pub struct Handle {
+    client: Rc<Client>,
+}
+
+#[wasm_bindgen]
+impl Handle {
+    /// `name` is a client method (`"orders.create"`); `first`/`second` its
+    /// arguments; `options` the per-call options.
+    pub fn call(
+        &self,
+        name: String,
+        first: JsValue,
+        second: JsValue,
+        options: JsValue,
+    ) -> js_sys::Promise {
+        run(self.client.clone(), name, first, second, options)
+    }
+}
+
+#[wasm_bindgen]
+impl PeekerClient {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<PeekerClient, JsValue> {
+        let (config, per_minute) = config(&options).map_err(|e| js_error(ErrorKind::Peeker, &e))?;
+        let base_url = config.base_url.clone();
+        let client = Rc::new(Client::new(config, per_minute));
+        let handle = Handle {
+            client: client.clone(),
+        };
+        Ok(PeekerClient {
+            client,
+            resources: make_resources(handle.into()),
+            base_url,
+        })
+    }
+
+    /// `GET /me`.
+    pub fn me(&self, options: JsValue) -> js_sys::Promise {
+        run(
+            self.client.clone(),
+            "me".to_owned(),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+            options,
+        )
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn bundles(&self) -> JsValue {
+        self.resource("bundles")
+    }
+    #[wasm_bindgen(getter)]
+    pub fn users(&self) -> JsValue {
+        self.resource("users")
+    }
+    #[wasm_bindgen(getter)]
+    pub fn domains(&self) -> JsValue {
+        self.resource("domains")
+    }
+    #[wasm_bindgen(getter)]
+    pub fn imports(&self) -> JsValue {
+        self.resource("imports")
+    }
+    #[wasm_bindgen(getter)]
+    pub fn forwarding(&self) -> JsValue {
+        self.resource("forwarding")
+    }
+    #[wasm_bindgen(getter)]
+    pub fn orders(&self) -> JsValue {
+        self.resource("orders")
+    }
+    #[wasm_bindgen(getter)]
+    pub fn swaps(&self) -> JsValue {
+        self.resource("swaps")
+    }
+
+    /// `PeekerClient(https://…)`: never the key.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        format!("PeekerClient({})", self.base_url)
+    }
+
+    /// `JSON.stringify(client)`: `{"baseUrl": …}`, never the key.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsValue {
+        let obj = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&obj, &"baseUrl".into(), &self.base_url.as_str().into());
+        obj.into()
+    }
+
+    fn resource(&self, name: &str) -> JsValue {
+        js_sys::Reflect::get(&self.resources, &JsValue::from_str(name)).unwrap_or_default()
+    }
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    if !obj.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or_default()
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+fn bad_option(field: &str, message: &str) -> PeekerError {
+    PeekerError::new(codes::INVALID_REQUEST, message).with_field(field)
+}
+
+/// A whole number in `0..=max`, or `default` when absent.
+fn count(obj: &JsValue, key: &str, default: u32, min: u32, max: u32) -> Result<u32, PeekerError> {
+    let v = get(obj, key);
+    if absent(&v) {
+        return Ok(default);
+    }
+    match v.as_f64() {
+        Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => Ok(n as u32),
+        _ => Err(bad_option(
+            key,
+            &format!("{key} must be a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
+    if !options.is_object() {
+        return Err(bad_option(
+            "",
+            "pass options: new PeekerClient({ apiKey: \"pk_test_…\" })",
+        ));
+    }
+    let base = get(options, "baseUrl");
+    let base_url = if absent(&base) {
+        DEFAULT_BASE_URL.to_owned()
+    } else {
+        match base.as_string() {
+            Some(s) if !s.trim().is_empty() => s.trim().trim_end_matches('/').to_owned(),
+            _ => {
+                return Err(bad_option(
+                    "baseUrl",
+                    "baseUrl must be a URL such as https://api.peeker.ai/partner/v1",
+                ))
+            }
+        }
+    };
+    let key_value = get(options, "apiKey");
+    let key = if absent(&key_value) && !absent(&base) {
+        // Through a proxy that adds the key (the Worker's), none is needed.
+        None
+    } else {
+        match key_value.as_string() {
+            Some(k) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic()) => Some(k),
+            // Never echo the value: it may be a key with a stray character.
+            _ => {
+                return Err(bad_option(
+                    "apiKey",
+                    "apiKey must be your API key, a string like pk_test_… or pk_live_… (no spaces or line breaks); create one in the Partner portal under Settings → API",
+                ))
+            }
+        }
+    };
+    let allow_browser = get(options, "dangerouslyAllowBrowser").is_truthy();
+    if key.as_deref().is_some_and(|k| k.starts_with("pk_live_")) && !allow_browser && in_browser() {
+        return Err(PeekerError::new(
+            "browser_not_allowed",
+            "refusing to use a live API key (pk_live_…) in a browser: anyone who opens the page could read it and act on your account. Keep the key on a server and route calls through the Worker's proxy (create the client there, or point baseUrl at the proxy and leave apiKey out); pass dangerouslyAllowBrowser: true only if you accept that risk",
+        )
+        .with_field("apiKey"));
+    }
+    let on_retry = get(options, "onRetry");
+    let on_retry = if absent(&on_retry) {
+        None
+    } else {
+        Some(
+            on_retry
+                .dyn_into::<js_sys::Function>()
+                .map_err(|_| bad_option("onRetry", "onRetry must be a function"))?,
+        )
+    };
+    let config = Config {
+        base_url,
+        authorization: key.as_ref().map(|k| format!("Bearer {k}")),
+        key,
+        max_retries: count(options, "maxRetries", 2, 0, 100)?,
+        timeout_ms: count(options, "timeoutMs", 30_000, 1, 2_147_483_647)?,
+        on_retry,
+    };
+    let per_minute = count(options, "rateLimitPerMinute", 600, 0, 10_000_000)?;
+    Ok((config, per_minute))
+}
+
+/// A page with a DOM: `window` and `document` both exist.
+fn in_browser() -> bool {
+    let global = js_sys::global();
+    ["window", "document"].iter().all(|name| {
+        js_sys::Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !absent(&v))
+    })
+}
+
+fn call_options(client: &Client, options: &JsValue) -> Result<CallOptions, PeekerError> {
+    let signal = get(options, "signal");
+    let signal = if absent(&signal) {
+        None
+    } else {
+        Some(signal.dyn_into::<AbortSignal>().map_err(|_| {
+            bad_option(
+                "signal",
+                "signal must be an AbortSignal (AbortController.signal)",
+            )
+        })?)
+    };
+    Ok(CallOptions {
+        signal,
+        timeout_ms: count(
+            options,
+            "timeoutMs",
+            client.config.timeout_ms,
+            1,
+            2_147_483_647,
+        )?,
+        max_retries: count(options, "maxRetries", client.config.max_retries, 0, 100)?,
+    })
+}
+
+fn run(
+    client: Rc<Client>,
+    name: String,
+    first: JsValue,
+    second: JsValue,
+    options: JsValue,
+) -> js_sys::Promise {
+    future_to_promise(async move {
+        match execute(&client, &name, &first, &second, &options).await {
+            Ok(v) => Ok(v),
+            Err(f) => {
+                let mut secrets: Vec<String> = client.config.key.iter().cloned().collect();
+                for arg in [&first, &second] {
+                    if let Ok(v) = from_js(arg, "") {
+                        passwords(&v, &mut secrets);
+                    }
+                }
+                Err(to_js_error(&name, f, &secrets))
+            }
+        }
+    })
+}
+
+async fn execute(
+    client: &Client,
+    name: &str,
+    first: &JsValue,
+    second: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue, Failure> {
+    let opts = call_options(client, options)?;
+    match name {
+        "domains.availability" => {
+            let names = match from_js(first, "domains")? {
+                Value::Array(items) => items,
+                Value::Object(mut map) => match map.remove("domains") {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                },
+                _ => {
+                    return Err(Failure::Invalid(bad_option(
+                        "domains",
+                        "pass the domain names as an array of strings",
+                    )))
+                }
+            };
+            let on_progress = get(options, "onProgress")
+                .dyn_into::<js_sys::Function>()
+                .ok();
+            client
+                .availability(&names, &opts, on_progress.as_ref())
+                .await
+        }
+        "imports.wait" | "forwarding.wait" => {
+            let poll = if name == "imports.wait" {
+                Poll::Import
+            } else {
+                Poll::Forwarding
+            };
+            let id = first.as_string().unwrap_or_default();
+            let first_ms = count(options, "pollIntervalMs", 1000, 1, 3_600_000)?;
+            let max_wait = count(options, "maxWaitMs", 600_000, 1, 2_147_483_647)?;
+            client
+                .wait(poll, &id, &opts, u64::from(first_ms), f64::from(max_wait))
+                .await
+        }
+        _ => {
+            let request = build(name, first, second)?;
+            client.call(&request, &opts).await
+        }
+    }
+}
+
+/// What to do about an API error, by status.
+fn advice(status: u16, error: &ApiError) -> String {
+    match status {
+        400 => match &error.field {
+            Some(f) => format!("fix `{f}` and send again; resending it unchanged will fail the same way"),
+            None => "fix the request and send again; resending it unchanged will fail the same way".to_owned(),
+        },
+        401 => "check the API key (pk_test_… for the sandbox, pk_live_… for production; revoked keys stop working) and that it is sent as `Authorization: Bearer <key>`".to_owned(),
+        403 => "this key's permission preset does not allow this call (read and limited keys cannot write); use a key with the full preset".to_owned(),
+        404 => "no such record in this key's account; check the id (404s are account-scoped: another key will not see it either)".to_owned(),
+        409 => "it already exists (a user with this email, for example): retrieve or update the existing record instead".to_owned(),
+        422 => "the request is valid but cannot be done as asked; `details` says why (pick other domains, or fix the Google/Microsoft split). Nothing was charged".to_owned(),
+        429 => "over the rate limit; wait `details.retry_after_seconds` before calling again, lower rateLimitPerMinute, or ask Peeker support for a higher limit".to_owned(),
+        500..=599 => "the Peeker API failed; try again later, and if it persists contact Peeker support quoting the request id".to_owned(),
+        _ => "see `code` and `details`".to_owned(),
+    }
+}
+
+fn retried(retries: u32) -> String {
+    match retries {
+        0 => String::new(),
+        1 => " (after 1 retry)".to_owned(),
+        n => format!(" (after {n} retries)"),
+    }
+}
+
+fn scrub_value(value: &Value, secrets: &[String]) -> JsValue {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    js_sys::JSON::parse(&scrub(&text, secrets)).unwrap_or_default()
+}
+
+fn to_js_error(name: &str, failure: Failure, secrets: &[String]) -> JsValue {
+    let simple = |kind: &str, code: &str, message: String| {
+        make_error_full(
+            kind,
+            &scrub(&message, secrets),
+            code,
+            None,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+            0,
+            None,
+        )
+    };
+    let not_resent = "; it was not sent again because it may have reached the server and is not safe to repeat: check (e.g. with a list call) before sending it again";
+    match failure {
+        Failure::Invalid(e) => {
+            let kind = if e.problems.is_empty() {
+                ErrorKind::Peeker
+            } else {
+                ErrorKind::Validation
+            };
+            js_error(kind, &e)
+        }
+        Failure::Api {
+            status,
+            error,
+            request_id,
+            retries,
+        } => {
+            let id = request_id
+                .as_deref()
+                .map(|id| format!(" [request {id}]"))
+                .unwrap_or_default();
+            let message = format!(
+                "{name}: {} ({status} {}){}: {}{id}",
+                error.message.trim_end_matches('.'),
+                error.code,
+                retried(retries),
+                advice(status, &error),
+            );
+            let details = error
+                .details
+                .as_ref()
+                .map_or(JsValue::UNDEFINED, |d| scrub_value(d, secrets));
+            make_error_full(
+                "api",
+                &scrub(&message, secrets),
+                &error.code,
+                error.field.as_deref(),
+                details,
+                JsValue::UNDEFINED,
+                status,
+                request_id.as_deref(),
+            )
+        }
+        Failure::Connection {
+            message,
+            retries,
+            unsafe_not_retried,
+        } => simple(
+            "connection",
+            "connection_error",
+            format!(
+                "{name}: could not reach the Peeker API ({message}){}; check baseUrl and the network{}",
+                retried(retries),
+                if unsafe_not_retried { not_resent } else { "" }
+            ),
+        ),
+        Failure::Timeout {
+            timeout_ms,
+            retries,
+            unsafe_not_retried,
+        } => simple(
+            "timeout",
+            "timeout",
+            format!(
+                "{name}: no answer within {timeout_ms} ms{}; raise timeoutMs or try again later{}",
+                retried(retries),
+                if unsafe_not_retried { not_resent } else { "" }
+            ),
+        ),
+        Failure::Aborted => simple(
+            "abort",
+            "aborted",
+            format!("{name}: aborted by its signal"),
+        ),
+        Failure::Decode(message) => simple("peeker", "invalid_response", format!("{name}: {message}")),
+    }
+}

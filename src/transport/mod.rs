@@ -1,0 +1,130 @@
+//! The client's I/O (wasm32 only): fetch through gloo-net on the *global*
+//! `fetch` (browsers, Node ≥ 18, workerd), sleeping through `setTimeout`, time
+//! from `Date.now()` and jitter from `Math.random()`. It moves bytes and
+//! sleeps; whether to retry and how long to wait is decided in
+//! [`crate::retry`].
+
+use crate::request::{HttpRequest, Method};
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+#[wasm_bindgen(module = "/src/transport/io.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = sleep)]
+    fn sleep_js(ms: f64, signal: Option<&AbortSignal>) -> js_sys::Promise;
+
+    type Attempt;
+    #[wasm_bindgen(constructor)]
+    fn new(signal: Option<&AbortSignal>, ms: f64) -> Attempt;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &Attempt) -> AbortSignal;
+    #[wasm_bindgen(method, js_name = timedOut)]
+    fn timed_out(this: &Attempt) -> bool;
+    #[wasm_bindgen(method)]
+    fn done(this: &Attempt);
+}
+
+/// Milliseconds since the epoch (never `SystemTime::now`, which panics here).
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A number in `[0, 1)` for jitter.
+pub fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// Sleeps `ms`; `false` when `signal` aborted the sleep.
+pub async fn sleep(ms: u64, signal: Option<&AbortSignal>) -> bool {
+    if ms == 0 {
+        return !signal.is_some_and(AbortSignal::aborted);
+    }
+    JsFuture::from(sleep_js(ms as f64, signal))
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// What came back: status, `Peeker-Request-Id` and the body text.
+pub struct Answer {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub body: String,
+}
+
+/// Why no answer came back.
+pub enum NoAnswer {
+    /// The caller's signal aborted the call.
+    Aborted,
+    /// The per-attempt timeout fired.
+    TimedOut,
+    /// The connection failed (fetch rejected, or the body could not be read).
+    Connection(String),
+}
+
+/// One attempt: `request` under `base`, with `authorization` as the header
+/// value (`Bearer …`), timed out after `timeout_ms`.
+pub async fn send(
+    base: &str,
+    authorization: Option<&str>,
+    request: &HttpRequest,
+    signal: Option<&AbortSignal>,
+    timeout_ms: u32,
+) -> Result<Answer, NoAnswer> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Err(NoAnswer::Aborted);
+    }
+    let attempt = Attempt::new(signal, f64::from(timeout_ms));
+    let result = exchange(base, authorization, request, &attempt.signal()).await;
+    let timed_out = attempt.timed_out();
+    attempt.done();
+    result.map_err(|message| {
+        if signal.is_some_and(AbortSignal::aborted) {
+            NoAnswer::Aborted
+        } else if timed_out {
+            NoAnswer::TimedOut
+        } else {
+            NoAnswer::Connection(message)
+        }
+    })
+}
+
+async fn exchange(
+    base: &str,
+    authorization: Option<&str>,
+    request: &HttpRequest,
+    signal: &AbortSignal,
+) -> Result<Answer, String> {
+    let method = match request.method {
+        Method::Get => HttpMethod::GET,
+        Method::Post => HttpMethod::POST,
+        Method::Patch => HttpMethod::PATCH,
+        Method::Delete => HttpMethod::DELETE,
+    };
+    let mut builder = RequestBuilder::new(&request.url(base))
+        .method(method)
+        .header("Accept", "application/json")
+        .abort_signal(Some(signal));
+    if let Some(auth) = authorization {
+        builder = builder.header("Authorization", auth);
+    }
+    let built = match &request.body {
+        Some(bytes) => builder
+            .header("Content-Type", "application/json")
+            .body(js_sys::Uint8Array::from(bytes.as_slice())),
+        None => builder.build(),
+    }
+    .map_err(|e| e.to_string())?;
+    let response = built.send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let request_id = response.headers().get("Peeker-Request-Id");
+    let body = response.text().await.map_err(|e| e.to_string())?;
+    Ok(Answer {
+        status,
+        request_id,
+        body,
+    })
+}
