@@ -137,6 +137,18 @@ fn ceil_div(n: u128, d: u128) -> u128 {
     n / d + u128::from(n % d != 0)
 }
 
+impl From<&crate::model::CreateBundle> for BundleSizing {
+    fn from(b: &crate::model::CreateBundle) -> Self {
+        BundleSizing {
+            monthly_sending_volume: b.monthly_sending_volume,
+            google_percent: b.google_percent,
+            microsoft_percent: b.microsoft_percent,
+            send_on_weekends: b.send_on_weekends.unwrap_or(false),
+            google_inboxes_per_domain: b.google_inboxes_per_domain.unwrap_or(2),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,18 +296,6 @@ mod tests {
             let md = u128::from(r.microsoft);
             prop_assert!(md * den >= num && (md == 0 || (md - 1) * den < num));
             prop_assert_eq!(r.total, r.google + r.microsoft);
-        }
-    }
-}
-
-impl From<&crate::model::CreateBundle> for BundleSizing {
-    fn from(b: &crate::model::CreateBundle) -> Self {
-        BundleSizing {
-            monthly_sending_volume: b.monthly_sending_volume,
-            google_percent: b.google_percent,
-            microsoft_percent: b.microsoft_percent,
-            send_on_weekends: b.send_on_weekends.unwrap_or(false),
-            google_inboxes_per_domain: b.google_inboxes_per_domain.unwrap_or(2),
         }
     }
 }
