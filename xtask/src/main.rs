@@ -103,8 +103,18 @@ fn demo() -> util::Result {
 fn bench() -> util::Result {
     setup::all()?;
     build::package()?;
-    util::step("benchmarks");
-    util::run_in(&util::root(), "node", &["bench/run.mjs"])
+    util::step("benchmarks: package sizes, core, webhook verifiers");
+    util::run_in(&util::root(), "node", &["bench/run.mjs"])?;
+    util::step("benchmarks: peeker-sandbox on loopback (release build)");
+    util::cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "peeker-sandbox",
+        "--bin",
+        "peeker-sandbox-bench",
+    ])
 }
 
 fn load() -> util::Result {
