@@ -175,8 +175,16 @@ pub fn verify_signature(
             "the webhook secret is empty; pass the secret shown in the Partner portal under Webhooks",
         ));
     }
-    let timestamp = required(headers.timestamp.as_deref(), HEADER_TIMESTAMP)?;
-    let signature = required(headers.signature.as_deref(), HEADER_SIGNATURE)?;
+    let timestamp = required(
+        headers.timestamp.as_deref(),
+        HEADER_TIMESTAMP,
+        "the Peeker-Timestamp header is missing; pass the request's headers as received",
+    )?;
+    let signature = required(
+        headers.signature.as_deref(),
+        HEADER_SIGNATURE,
+        "the Peeker-Signature header is missing; pass the request's headers as received",
+    )?;
     let ts = parse_timestamp(timestamp)?;
 
     let skew = now_unix_secs.abs_diff(ts);
@@ -292,19 +300,12 @@ fn signed_mac(secret: &[u8], timestamp: &str, body: &[u8]) -> HmacSha256 {
     mac
 }
 
-fn required<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, WebhookError> {
-    value.ok_or_else(|| {
-        WebhookError::new(
-            codes::MISSING_HEADER,
-            Some(name),
-            [
-                "the ",
-                name,
-                " header is missing; pass the request's headers as received",
-            ]
-            .concat(),
-        )
-    })
+fn required<'a>(
+    value: Option<&'a str>,
+    name: &'static str,
+    message: &'static str,
+) -> Result<&'a str, WebhookError> {
+    value.ok_or_else(|| WebhookError::new(codes::MISSING_HEADER, Some(name), message))
 }
 
 fn parse_timestamp(s: &str) -> Result<i64, WebhookError> {
@@ -440,7 +441,9 @@ mod tests {
 
     #[test]
     fn into_peeker_error_keeps_code_and_field() {
-        let e: PeekerError = required(None, HEADER_SIGNATURE).unwrap_err().into();
+        let e: PeekerError = required(None, HEADER_SIGNATURE, "missing")
+            .unwrap_err()
+            .into();
         assert_eq!(e.code, codes::MISSING_HEADER);
         assert_eq!(e.field.as_deref(), Some(HEADER_SIGNATURE));
     }

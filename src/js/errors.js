@@ -109,6 +109,130 @@ export function makeError(kind, message, code, field, details, problems, status,
   }
 }
 
+// The verifier's input and output, read on the JS side of verifyWebhook: JS
+// expresses them in far fewer bytes than wasm, which keeps the
+// verifier-only module small. The signature itself is checked in Rust.
+// Each helper RETURNS its error (Rust passes it on): an exception thrown into
+// a wasm-bindgen `catch` import leaks an externref table slot.
+
+/** The raw body as bytes: a string (UTF-8), a Uint8Array, an ArrayBuffer or another view; undefined for anything else. */
+export function webhookPayload(payload) {
+  if (typeof payload === "string") return new TextEncoder().encode(payload);
+  if (payload instanceof Uint8Array || payload instanceof ArrayBuffer) return new Uint8Array(payload);
+  if (ArrayBuffer.isView(payload)) {
+    // Other typed arrays and DataViews: their bytes, not their elements.
+    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  }
+  return undefined;
+}
+
+/** Why `webhookPayload` refused a payload. */
+export function webhookPayloadError(payload) {
+  return new WebhookVerificationError(
+    typeof payload === "object" && payload !== null
+      ? "the payload is an object: pass the raw request body (a string from `await request.text()`, or its bytes), not parsed JSON; re-serialised JSON cannot be verified"
+      : "the payload must be the raw request body: a string, a Uint8Array or an ArrayBuffer",
+    "invalid_payload",
+  );
+}
+
+/** One secret or several (rotation), each a non-empty string. */
+export function webhookSecrets(secret) {
+  const secrets = Array.isArray(secret) ? Array.from(secret) : [secret];
+  if (secrets.length === 0 || !secrets.every((s) => typeof s === "string" && s !== "")) {
+    return new WebhookVerificationError(
+      "the webhook secret must be a non-empty string, or an array of them during rotation",
+      "invalid_secret",
+    );
+  }
+  return secrets;
+}
+
+/** `options[name]` in whole seconds, or undefined when absent; throws unless a finite non-negative number. */
+export function webhookSeconds(options, name) {
+  if (typeof options !== "object" || options === null) return undefined;
+  const value = get(options, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    return new PeekerError(`options.${name} must be a non-negative number of seconds`, "invalid_request", name);
+  }
+  return Math.floor(value);
+}
+
+const PEEKER_HEADERS = ["Peeker-Event-Id", "Peeker-Timestamp", "Peeker-Signature"];
+// No `u` flag: `i` then folds ASCII letters only, as the Rust core compares names.
+const PEEKER_HEADER_NAMES = [/^peeker-event-id$/i, /^peeker-timestamp$/i, /^peeker-signature$/i];
+
+/**
+ * [event id, timestamp, signature] from a Headers object (its `get`) or a
+ * plain object (names in any case; arrays and repeats joined with ", ").
+ */
+export function webhookHeaders(headers) {
+  if (typeof headers !== "object" || headers === null) {
+    return new WebhookVerificationError(
+      "pass the request headers (a Headers object or a plain object)",
+      "missing_header",
+    );
+  }
+  const found = [undefined, undefined, undefined];
+  const getter = get(headers, "get");
+  if (typeof getter === "function") {
+    PEEKER_HEADERS.forEach((name, i) => {
+      try {
+        const value = getter.call(headers, name);
+        if (typeof value === "string") found[i] = value;
+      } catch {
+        // An unreadable header is a missing one.
+      }
+    });
+    return found;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    // Node's IncomingHttpHeaders joins repeats into arrays.
+    const text =
+      typeof value === "string"
+        ? value
+        : Array.isArray(value)
+          ? Array.from(value).filter((v) => typeof v === "string").join(", ")
+          : undefined;
+    const i = PEEKER_HEADER_NAMES.findIndex((re) => re.test(name));
+    if (text !== undefined && i >= 0) found[i] = found[i] === undefined ? text : `${found[i]}, ${text}`;
+  }
+  return found;
+}
+
+/** The envelope {id, type, created_at, data} of an authenticated body, its id checked against Peeker-Event-Id. */
+export function webhookEvent(body, eventId) {
+  let event;
+  try {
+    event = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body));
+  } catch {
+    event = undefined;
+  }
+  const isObject = (v) => typeof v === "object" && v !== null;
+  if (
+    !isObject(event) ||
+    Array.isArray(event) ||
+    typeof event.id !== "string" ||
+    typeof event.type !== "string" ||
+    typeof event.created_at !== "string" ||
+    !isObject(event.data)
+  ) {
+    return new WebhookVerificationError(
+      "the body is not a Peeker event envelope {id, type, created_at, data}",
+      "invalid_payload",
+    );
+  }
+  if (eventId !== undefined && eventId !== event.id) {
+    return new WebhookVerificationError(
+      "Peeker-Event-Id does not equal the body's `id`; the delivery was tampered with or mixed up",
+      "event_id_mismatch",
+      "Peeker-Event-Id",
+    );
+  }
+  return event;
+}
+
 // `handleWebhook`, for any Fetch API runtime. It lives here, in JS, so the
 // verifier-only wasm carries no async machinery: each package entry binds it to
 // its own module's `verifyWebhook` (`webhookHandler(verifyWebhook)`).
@@ -130,34 +254,19 @@ const respond = (status, code, message) =>
     headers: { "content-type": "application/json" },
   });
 
+const orThrow = (value) => {
+  if (value instanceof Error) throw value;
+  return value;
+};
+
 export function webhookHandler(verifyWebhook) {
   return async function handleWebhook(request, options) {
-    const secret = get(options, "secret");
-    const secrets = Array.isArray(secret) ? Array.from(secret) : [secret];
-    if (secrets.length === 0 || !secrets.every((s) => typeof s === "string" && s !== "")) {
-      throw new WebhookVerificationError(
-        "the webhook secret must be a non-empty string, or an array of them during rotation",
-        "invalid_secret",
-      );
-    }
+    const secrets = orThrow(webhookSecrets(get(options, "secret")));
     const onEvent = get(options, "onEvent");
     if (typeof onEvent !== "function") {
       throw new PeekerError("handleWebhook needs options.onEvent, a function", "invalid_request", "onEvent");
     }
-    let toleranceSeconds;
-    if (typeof options === "object" && options !== null) {
-      const t = get(options, "toleranceSeconds");
-      if (t !== undefined && t !== null) {
-        if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
-          throw new PeekerError(
-            "options.toleranceSeconds must be a non-negative number of seconds",
-            "invalid_request",
-            "toleranceSeconds",
-          );
-        }
-        toleranceSeconds = t;
-      }
-    }
+    const toleranceSeconds = orThrow(webhookSeconds(options, "toleranceSeconds"));
 
     if (request.method !== "POST") {
       return respond(405, "method_not_allowed", "webhooks are delivered with POST");

@@ -8,12 +8,45 @@
 
 use super::make_error;
 use crate::webhook::{
-    self, codes, WebhookError, WebhookHeaders, DEFAULT_TOLERANCE_SECS, HEADER_EVENT_ID,
-    HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    self, codes, WebhookError, WebhookHeaders, DEFAULT_TOLERANCE_SECS, HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
 };
-use js_sys::{Array, Function, Object, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+// Reading the payload, headers, secrets and options and parsing the envelope
+// are JS (in errors.js). Each returns its `PeekerError` rather than throwing:
+// an exception thrown into a `catch` import leaks an externref table slot.
+#[wasm_bindgen(module = "/src/js/errors.js")]
+extern "C" {
+    /// The raw body's bytes, or None when `payload` is not a body.
+    #[wasm_bindgen(js_name = webhookPayload)]
+    fn webhook_payload(payload: &JsValue) -> Option<Vec<u8>>;
+    #[wasm_bindgen(js_name = webhookPayloadError)]
+    fn webhook_payload_error(payload: &JsValue) -> JsValue;
+    /// `[event id, timestamp, signature]`, each a string or undefined.
+    #[wasm_bindgen(js_name = webhookHeaders)]
+    fn webhook_headers(headers: &JsValue) -> JsValue;
+    /// A non-empty array of non-empty strings.
+    #[wasm_bindgen(js_name = webhookSecrets)]
+    fn webhook_secrets(secret: &JsValue) -> JsValue;
+    /// A finite non-negative number of seconds, floored, or undefined.
+    #[wasm_bindgen(js_name = webhookSeconds)]
+    fn webhook_seconds(options: &JsValue, name: &str) -> JsValue;
+    /// The event.
+    #[wasm_bindgen(js_name = webhookEvent)]
+    fn webhook_event(body: &[u8], event_id: Option<&str>) -> JsValue;
+}
+
+/// A helper's answer, or the error it returned.
+fn checked(value: JsValue) -> Result<JsValue, JsValue> {
+    if value.is_instance_of::<js_sys::Error>() {
+        Err(value)
+    } else {
+        Ok(value)
+    }
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
@@ -117,37 +150,7 @@ fn verify_bytes(
 ) -> Result<JsValue, JsValue> {
     let keys: Vec<&[u8]> = secrets.iter().map(Vec::as_slice).collect();
     webhook::verify_signature(body, headers, &keys, tolerance, now).map_err(webhook_error)?;
-    parse_envelope(body, headers)
-}
-
-/// The envelope `{id, type, created_at, data}` of an authenticated body.
-fn parse_envelope(body: &[u8], headers: &WebhookHeaders) -> Result<JsValue, JsValue> {
-    let not_envelope = || {
-        fail(
-            codes::INVALID_PAYLOAD,
-            None,
-            "the body is not a Peeker event envelope {id, type, created_at, data}",
-        )
-    };
-    let text = std::str::from_utf8(body).map_err(|_| not_envelope())?;
-    let event = JSON::parse(text).map_err(|_| not_envelope())?;
-    if !event.is_object() || Array::is_array(&event) {
-        return Err(not_envelope());
-    }
-    let field = |name: &str| Reflect::get(&event, &JsValue::from_str(name)).unwrap_or_default();
-    let id = field("id").as_string().ok_or_else(not_envelope)?;
-    let typed = field("type").is_string() && field("created_at").is_string();
-    if !typed || !field("data").is_object() {
-        return Err(not_envelope());
-    }
-    if headers.event_id.as_deref().is_some_and(|h| h != id) {
-        return Err(fail(
-            codes::EVENT_ID_MISMATCH,
-            Some(HEADER_EVENT_ID),
-            "Peeker-Event-Id does not equal the body's `id`; the delivery was tampered with or mixed up",
-        ));
-    }
-    Ok(event)
+    checked(webhook_event(body, headers.event_id.as_deref()))
 }
 
 /// See the TypeScript declaration above.
@@ -182,125 +185,32 @@ pub fn sign_webhook(
     Ok(out.into())
 }
 
-/// The raw body: a string (UTF-8), a Uint8Array or an ArrayBuffer.
+/// The raw body's bytes.
 fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
-    if let Some(text) = payload.as_string() {
-        return Ok(text.into_bytes());
-    }
-    if payload.is_instance_of::<Uint8Array>() || payload.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(payload).to_vec());
-    }
-    if js_sys::ArrayBuffer::is_view(payload) {
-        // Other typed arrays and DataViews: their bytes, not their elements.
-        let view: &js_sys::DataView = payload.unchecked_ref();
-        let bytes = Uint8Array::new_with_byte_offset_and_length(
-            &view.buffer(),
-            view.byte_offset() as u32,
-            view.byte_length() as u32,
-        );
-        return Ok(bytes.to_vec());
-    }
-    let message = if payload.is_object() {
-        "the payload is an object: pass the raw request body (a string from `await request.text()`, or its bytes), not parsed JSON; re-serialised JSON cannot be verified"
-    } else {
-        "the payload must be the raw request body: a string, a Uint8Array or an ArrayBuffer"
-    };
-    Err(fail(codes::INVALID_PAYLOAD, None, message))
+    webhook_payload(payload).ok_or_else(|| webhook_payload_error(payload))
 }
 
 /// The three Peeker headers from a `Headers` object or a plain object, any case.
 fn read_headers(headers: &JsValue) -> Result<WebhookHeaders, JsValue> {
-    if !headers.is_object() {
-        return Err(fail(
-            codes::MISSING_HEADER,
-            None,
-            "pass the request headers (a Headers object or a plain object)",
-        ));
-    }
-    let get = Reflect::get(headers, &"get".into()).unwrap_or_default();
-    if let Some(get) = get.dyn_ref::<Function>() {
-        let read = |name: &str| {
-            get.call1(headers, &name.into())
-                .ok()
-                .and_then(|v| v.as_string())
-        };
-        return Ok(WebhookHeaders {
-            event_id: read(HEADER_EVENT_ID),
-            timestamp: read(HEADER_TIMESTAMP),
-            signature: read(HEADER_SIGNATURE),
-        });
-    }
-    let mut pairs = Vec::new();
-    for entry in Object::entries(headers.unchecked_ref()).iter() {
-        let entry: Array = entry.unchecked_into();
-        let Some(name) = entry.get(0).as_string() else {
-            continue;
-        };
-        let value = entry.get(1);
-        if let Some(v) = value.as_string() {
-            pairs.push((name, v));
-        } else if Array::is_array(&value) {
-            // Node's IncomingHttpHeaders joins repeats into arrays.
-            let parts: Vec<String> = Array::from(&value)
-                .iter()
-                .filter_map(|v| v.as_string())
-                .collect();
-            pairs.push((name, parts.join(", ")));
-        }
-    }
-    Ok(WebhookHeaders::from_pairs(pairs))
+    let found: Array = checked(webhook_headers(headers))?.unchecked_into();
+    let at = |i| found.get(i).as_string();
+    Ok(WebhookHeaders {
+        event_id: at(0),
+        timestamp: at(1),
+        signature: at(2),
+    })
 }
 
 /// One secret or several (rotation), as UTF-8 bytes exactly as shown.
 fn read_secrets(secret: &JsValue) -> Result<Vec<Vec<u8>>, JsValue> {
-    let invalid = || {
-        fail(
-            codes::INVALID_SECRET,
-            None,
-            "the webhook secret must be a non-empty string, or an array of them during rotation",
-        )
-    };
-    let list: Vec<JsValue> = if Array::is_array(secret) {
-        Array::from(secret).iter().collect()
-    } else {
-        vec![secret.clone()]
-    };
-    let mut secrets = Vec::with_capacity(list.len());
-    for item in list {
-        match item.as_string() {
-            Some(s) if !s.is_empty() => secrets.push(s.into_bytes()),
-            _ => return Err(invalid()),
-        }
-    }
-    if secrets.is_empty() {
-        return Err(invalid());
-    }
-    Ok(secrets)
+    let secrets: Array = checked(webhook_secrets(secret))?.unchecked_into();
+    Ok(secrets
+        .iter()
+        .map(|s| s.as_string().unwrap_or_default().into_bytes())
+        .collect())
 }
 
-/// A finite non-negative number option, or None when absent.
-fn number_option(options: &JsValue, name: &'static str) -> Result<Option<f64>, JsValue> {
-    if !options.is_object() {
-        return Ok(None);
-    }
-    let value = Reflect::get(options, &name.into()).unwrap_or_default();
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    match value.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n.floor())),
-        _ => Err(make_error(
-            "peeker",
-            &[
-                "options.",
-                name,
-                " must be a non-negative number of seconds",
-            ]
-            .concat(),
-            "invalid_request",
-            Some(name),
-            JsValue::UNDEFINED,
-            JsValue::UNDEFINED,
-        )),
-    }
+/// A number option in whole seconds, or None when absent.
+fn number_option(options: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
+    Ok(checked(webhook_seconds(options, name))?.as_f64())
 }
