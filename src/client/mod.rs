@@ -3,7 +3,7 @@
 //! Also the two multi-request helpers: chunked availability and the waits.
 
 use crate::error::{codes, PeekerError, Problem};
-use crate::model::{ApiError, ErrorEnvelope};
+use crate::model::ApiError;
 use crate::request::{self as r, HttpRequest};
 use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
 use crate::transport::{self, Answer, NoAnswer};
@@ -239,7 +239,9 @@ impl Client {
                 next.set(i + 1);
                 match self.call(&requests[i], opts).await {
                     Ok(page) => {
+                        // {data: {domains: [rows]}}
                         let rows = js_sys::Reflect::get(&page, &JsValue::from_str("data"))
+                            .and_then(|d| js_sys::Reflect::get(&d, &JsValue::from_str("domains")))
                             .ok()
                             .filter(js_sys::Array::is_array)
                             .map(|v| js_sys::Array::from(&v))
@@ -374,8 +376,26 @@ fn parse(body: &str) -> Result<JsValue, Failure> {
 
 /// The error envelope of an answer, or one made up from the status.
 fn api_error(status: u16, body: &str) -> ApiError {
-    if let Ok(envelope) = serde_json::from_str::<ErrorEnvelope>(body) {
-        return envelope.error;
+    // Read through `Value` (already in the module) rather than the typed
+    // envelope: serde's `flatten` costs kilobytes of wasm.
+    if let Ok(Value::Object(mut root)) = serde_json::from_str::<Value>(body) {
+        if let Some(Value::Object(mut e)) = root.remove("error") {
+            if let (Some(Value::String(code)), Some(Value::String(message))) =
+                (e.remove("code"), e.remove("message"))
+            {
+                let field = match e.remove("field") {
+                    Some(Value::String(f)) => Some(f),
+                    _ => None,
+                };
+                return ApiError {
+                    code,
+                    message,
+                    field,
+                    details: e.remove("details").filter(|d| !d.is_null()),
+                    extra: Default::default(),
+                };
+            }
+        }
     }
     let code = match status {
         400 => codes::INVALID_REQUEST,

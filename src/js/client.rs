@@ -1,7 +1,7 @@
 //! `new PeekerClient(options)`: the JS face of [`crate::client`]. The
 //! resource namespaces (`client.orders.create`, ...) and the page walker are a
 //! few lines of JS (src/js/client.js) that forward every method to one Rust
-//! entry, [`Handle::call`]; every decision stays in Rust.
+//! entry, [`PeekerClientHandle::call`]; every decision stays in Rust.
 
 use super::request::build;
 use super::{from_js, js_error, ErrorKind};
@@ -50,13 +50,13 @@ pub struct PeekerClient {
 }
 
 /// What the namespace objects hold: a second reference to the same client.
-#[wasm_bindgen(skip_typescript, js_name = PeekerClientHandle)]
-pub struct Handle {
+#[wasm_bindgen(skip_typescript)]
+pub struct PeekerClientHandle {
     client: Rc<Client>,
 }
 
 #[wasm_bindgen]
-impl Handle {
+impl PeekerClientHandle {
     /// `name` is a client method (`"orders.create"`); `first`/`second` its
     /// arguments; `options` the per-call options.
     pub fn call(
@@ -77,7 +77,7 @@ impl PeekerClient {
         let (config, per_minute) = config(&options).map_err(|e| js_error(ErrorKind::Peeker, &e))?;
         let base_url = config.base_url.clone();
         let client = Rc::new(Client::new(config, per_minute));
-        let handle = Handle {
+        let handle = PeekerClientHandle {
             client: client.clone(),
         };
         Ok(PeekerClient {

@@ -4,11 +4,17 @@
 //! sleeps; whether to retry and how long to wait is decided in
 //! [`crate::retry`].
 
-use crate::request::{HttpRequest, Method};
-use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use crate::request::HttpRequest;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (not `window.fetch`): browsers, Node ≥ 18, workerd.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch(url: &str, init: &web_sys::RequestInit) -> js_sys::Promise;
+}
 
 #[wasm_bindgen(module = "/src/transport/io.js")]
 extern "C" {
@@ -98,30 +104,39 @@ async fn exchange(
     request: &HttpRequest,
     signal: &AbortSignal,
 ) -> Result<Answer, String> {
-    let method = match request.method {
-        Method::Get => HttpMethod::GET,
-        Method::Post => HttpMethod::POST,
-        Method::Patch => HttpMethod::PATCH,
-        Method::Delete => HttpMethod::DELETE,
+    let js_err = |e: JsValue| {
+        js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| "fetch failed".to_owned())
     };
-    let mut builder = RequestBuilder::new(&request.url(base))
-        .method(method)
-        .header("Accept", "application/json")
-        .abort_signal(Some(signal));
+    let headers = web_sys::Headers::new().map_err(js_err)?;
+    headers.set("Accept", "application/json").map_err(js_err)?;
     if let Some(auth) = authorization {
-        builder = builder.header("Authorization", auth);
+        headers.set("Authorization", auth).map_err(js_err)?;
     }
-    let built = match &request.body {
-        Some(bytes) => builder
-            .header("Content-Type", "application/json")
-            .body(js_sys::Uint8Array::from(bytes.as_slice())),
-        None => builder.build(),
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_signal(Some(signal));
+    if let Some(bytes) = &request.body {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(js_err)?;
+        init.set_body(&js_sys::Uint8Array::from(bytes.as_slice()));
     }
-    .map_err(|e| e.to_string())?;
-    let response = built.send().await.map_err(|e| e.to_string())?;
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(fetch(&request.url(base), &init))
+        .await
+        .map_err(js_err)?
+        .unchecked_into();
     let status = response.status();
-    let request_id = response.headers().get("Peeker-Request-Id");
-    let body = response.text().await.map_err(|e| e.to_string())?;
+    let request_id = response.headers().get("Peeker-Request-Id").ok().flatten();
+    let text = response.text().map_err(js_err)?;
+    let body = JsFuture::from(text)
+        .await
+        .map_err(js_err)?
+        .as_string()
+        .unwrap_or_default();
     Ok(Answer {
         status,
         request_id,
