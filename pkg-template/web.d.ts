@@ -1,5 +1,7 @@
 export * from "./peeker_partner.js";
 export * from "./errors.js";
+export { ApiError } from "./errors.js";
+export * from "./client.js";
 import type { InitInput } from "./peeker_partner.js";
 
 /**
