@@ -88,6 +88,17 @@ for (const [cls, name] of [
   Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
 }
 
+// JSON text of a value for the wasm side; undefined when JSON.stringify throws
+// (cycles, BigInts), so no exception crosses into wasm. Functions, symbols and
+// undefined at the top become "null".
+export function jsonText(value, keys) {
+  try {
+    return JSON.stringify(value, keys) ?? "null";
+  } catch {
+    return undefined;
+  }
+}
+
 export function makeError(kind, message, code, field, details, problems, status, requestId) {
   switch (kind) {
     case "api": {

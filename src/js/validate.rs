@@ -193,8 +193,7 @@ fn row_text(rows: &JsValue) -> Result<String, JsValue> {
     ] {
         keys.push(&JsValue::from_str(key));
     }
-    let text = js_sys::JSON::stringify_with_replacer(rows, &keys)?;
-    Ok(text.as_string().unwrap_or_else(|| "null".to_owned()))
+    super::json_text_of(rows, &keys).ok_or(JsValue::UNDEFINED)
 }
 
 fn parse_split(value: &Value, problems: &mut Vec<Problem>) -> Split {
