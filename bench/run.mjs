@@ -7,6 +7,7 @@ import Stripe from "stripe";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import * as pp from "peeker-partner";
 import * as ppWebhooks from "peeker-partner/webhooks";
+import { clientRows } from "./client.mjs";
 
 const rows = [];
 const row = (measure, value, peer = "", ratio = "", goal = "", ok = "") =>
@@ -122,6 +123,9 @@ for (const size of [1024, 20 * 1024]) {
     size === 1024 ? "≥ 5× faster" : "", size === 1024 ? (tStripeAsync >= 5 * ours ? "yes" : "NO") : "");
   row(`  floor: raw node:crypto HMAC + JSON.parse ${kb}`, us(ours), `node:crypto ${us(tRaw)}`, ratio(tRaw));
 }
+
+// ---- the client against peeker-sandbox on loopback ----------------------------
+rows.push(...(await clientRows()));
 
 // ---- print -------------------------------------------------------------------
 const cols = ["measure", "value", "peer", "ratio", "goal", "ok"];
