@@ -1,7 +1,11 @@
 // Peeker webhook receiver: verify at the edge, store each event once in D1,
 // serve the stored events to the partner's frontend.
-// The verifier-only entry keeps the client's wasm out of this Worker.
+// /api/* proxies the Partner API with the key held here, validating write
+// bodies with the same wasm core the browser uses.
 import { verifyWebhook } from "peeker-partner/webhooks";
+import {
+  validateAvailabilityRequest, validateBundle, validateForwarding, validateImport, validateOrder,
+} from "peeker-partner";
 
 const MAX_BODY = 1024 * 1024;
 const CORS = {
@@ -24,6 +28,9 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === "/webhooks/peeker" && request.method === "POST") {
       return receive(request, env, ctx);
+    }
+    if (url.pathname.startsWith("/api/")) {
+      return proxy(request, env, url);
     }
     if (url.pathname === "/events" && request.method === "OPTIONS") {
       return new Response(null, { status: 204, headers: CORS });
@@ -151,4 +158,84 @@ async function authorized(request, token) {
     digest(`Bearer ${token}`),
   ]);
   return crypto.subtle.timingSafeEqual(given, expected);
+}
+
+// ---- /api/*: the Partner API through the Worker, the key never leaving it ----
+
+// Write bodies checked here before anything is sent (the API's own rules).
+const VALIDATORS = {
+  "POST /orders": validateOrder,
+  "POST /bundles": validateBundle,
+  "POST /domains/availability": validateAvailabilityRequest,
+  "POST /domains/import": (b) => validateImport(b),
+  "POST /domains/import/jobs": (b) => validateImport(b, { job: true }),
+  "POST /domains/forwarding": validateForwarding,
+};
+// Answer headers passed back to the browser (and readable by it).
+const PASSED = ["content-type", "peeker-request-id", "retry-after", "x-ratelimit-limit",
+  "x-ratelimit-remaining", "x-ratelimit-reset"];
+
+// CORS only for the configured frontend origin(s) (ALLOWED_ORIGINS, comma-separated):
+// the proxy spends the partner's key, so other sites must not drive it.
+function apiCors(request, env) {
+  const origin = request.headers.get("origin");
+  const allowed = (env.ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (!origin || !allowed.includes(origin)) return {};
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
+    "access-control-allow-headers": "content-type, accept",
+    "access-control-expose-headers": "peeker-request-id, retry-after",
+    "access-control-max-age": "600",
+    vary: "origin",
+  };
+}
+
+async function proxy(request, env, url) {
+  const cors = apiCors(request, env);
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: cors });
+  if (!env.PEEKER_API_BASE || !env.PEEKER_API_KEY) {
+    return fail(500, "not_configured", "PEEKER_API_BASE and PEEKER_API_KEY must be set", cors);
+  }
+  const path = url.pathname.slice("/api".length); // "/orders", already normalised by URL
+  if (!["GET", "POST", "PATCH", "DELETE"].includes(request.method)) {
+    return fail(405, "method_not_allowed", "GET, POST, PATCH or DELETE", cors);
+  }
+  let body;
+  if (request.method === "POST" || request.method === "PATCH") {
+    body = await readCapped(request);
+    if (!body) return fail(413, "payload_too_large", "the body is over 1 MiB", cors);
+    const validate = VALIDATORS[`${request.method} ${path}`];
+    if (validate) {
+      let value;
+      try {
+        value = JSON.parse(new TextDecoder().decode(body));
+      } catch {
+        return fail(400, "invalid_request", "the body is not JSON", cors);
+      }
+      const problems = validate(value);
+      if (problems.length > 0) {
+        // The API's error envelope; every problem, each with its field.
+        return json(400, { error: { code: problems[0].code, message: problems[0].message,
+          field: problems[0].field, details: { problems } } }, cors);
+      }
+    }
+  }
+  const headers = { accept: "application/json", authorization: `Bearer ${env.PEEKER_API_KEY}` };
+  if (body) headers["content-type"] = "application/json";
+  let answer;
+  try {
+    // The bytes as received: a retried POST /orders stays byte-identical.
+    answer = await fetch(`${env.PEEKER_API_BASE.replace(/\/+$/, "")}${path}${url.search}`, {
+      method: request.method, headers, body,
+    });
+  } catch {
+    return fail(502, "bad_gateway", "the Partner API did not answer", cors);
+  }
+  const out = new Headers(cors);
+  for (const name of PASSED) {
+    const value = answer.headers.get(name);
+    if (value !== null) out.set(name, value);
+  }
+  return new Response(answer.body, { status: answer.status, headers: out });
 }
