@@ -88,7 +88,11 @@ fn test() -> util::Result {
 
     build::package()?;
     step("node:test against pkg/ (as a user imports it), in Node and headless Chromium");
-    run_in(&root, "node", &["--test", "tests/js/", "tests/browser/", "tests/client/"])?;
+    run_in(
+        &root,
+        "node",
+        &["--test", "tests/js/", "tests/browser/", "tests/client/"],
+    )?;
     worker::test()?;
     Ok(())
 }
