@@ -68,15 +68,12 @@ fn test() -> util::Result {
         "-D",
         "warnings",
     ])?;
-    cargo(&[
-        "clippy",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--lib",
-        "--",
-        "-D",
-        "warnings",
-    ])?;
+    for features in [&[][..], &["--no-default-features"][..]] {
+        let mut args = vec!["clippy", "--target", "wasm32-unknown-unknown", "--lib"];
+        args.extend_from_slice(features);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        cargo(&args)?;
+    }
 
     step("native unit, fixture and property tests");
     cargo(&["test", "--workspace"])?;
