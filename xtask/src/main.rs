@@ -6,6 +6,7 @@
 //! `wasm-opt` from the npm `binaryen` package), Debian's chromium and chromedriver.
 
 mod build;
+mod demo;
 mod setup;
 mod util;
 mod worker;
@@ -18,7 +19,7 @@ cargo xtask <command>
   setup   install the toolchain pieces the other commands need (idempotent)
   build   build the npm package into pkg/
   test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
-  demo    build, then run the demo
+  demo    build, then serve the partner demo on 127.0.0.1 (sandbox, Worker, www/)
   bench   build, then print the benchmark table
   load    build, then a bounded load (10 s) of signed deliveries on the Worker
   fuzz [SECONDS]
@@ -88,17 +89,20 @@ fn test() -> util::Result {
     run_in(
         &root,
         "node",
-        &["--test", "tests/js/", "tests/browser/", "tests/client/"],
+        &[
+            "--test",
+            "tests/js/",
+            "tests/browser/",
+            "tests/client/",
+            "tests/e2e/",
+        ],
     )?;
     worker::test()?;
     Ok(())
 }
 
 fn demo() -> util::Result {
-    setup::all()?;
-    build::package()?;
-    util::step("demo: validate a sample order with the package");
-    util::run_in(&util::root(), "node", &["www/demo-cli.mjs"])
+    demo::run()
 }
 
 fn bench() -> util::Result {
