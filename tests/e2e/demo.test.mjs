@@ -95,6 +95,7 @@ test("the full flow: bundle, availability, split, cheapest fill, review, order, 
   await page.locator("#fill-cheapest").click();
   assert.equal(await text(page, "#split-meter"), "Google 15/15, Microsoft 4/4");
   assert.match(await text(page, "#split-message"), /Picked the cheapest 19 domains: \$247\.00/);
+  await page.locator("section").nth(1).screenshot({ path: join(SHOTS, "domains-section.png") });
 
   await fillCustomer(page);
   await page.locator("#review").click();
