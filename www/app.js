@@ -126,15 +126,16 @@ async function createBundle() {
   if (previewBundle().length) return;
   const button = $("bundle-create");
   button.disabled = true;
-  status("Creating the bundle…");
+  const say = (t) => { $("app-status").textContent = t; };
+  say("Creating the bundle…");
   try {
     const { data } = await state.client.bundles.create(bundleBody());
     addBundleOption(data);
     chooseBundle(data.id);
-    status(`Bundle ${data.id} created.`);
+    say(`Bundle ${data.id} created.`);
     $("bundle-select").focus();
   } catch (e) {
-    status(`Could not create the bundle: ${e.message}`);
+    say(`Could not create the bundle: ${e.message}`);
   } finally {
     button.disabled = false;
   }
