@@ -2,7 +2,7 @@
 //! every problem (an empty array when the body is valid); they never throw for
 //! bad input, only for input that is not data at all (a cycle, a BigInt).
 
-use super::{from_js, js_error, not_data, not_json, to_js, ErrorKind};
+use super::{from_js, js_error, to_js, ErrorKind};
 use crate::error::{PeekerError, Problem};
 use crate::model::AvailabilityRow;
 use crate::split::{check_domain_split, Split};
@@ -10,6 +10,7 @@ use crate::{plan, sizing, validate};
 use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 type JsResult = Result<JsValue, JsValue>;
 
@@ -160,14 +161,13 @@ fn split_inputs(
     let required = from_js(required, "required").map_err(fail)?;
     let mut problems = Vec::new();
     let split = parse_split(&required, &mut problems);
-    let text = row_text(rows).map_err(|_| fail(not_data(rows_field)))?;
-    let rows = match serde_json::from_str::<Vec<RowInput>>(&text) {
-        Ok(rows) => rows.into_iter().map(AvailabilityRow::from).collect(),
-        // The slow path only to say exactly which rows are wrong.
-        Err(e) => match serde_json::from_str::<Value>(&text) {
-            Ok(value) => parse_rows(&value, rows_field, &mut problems),
-            Err(_) => return Err(fail(not_json(rows_field, &e))),
-        },
+    let rows = match packed_rows(rows) {
+        Some(rows) => rows,
+        // Not plain well-typed rows: the JSON path names every bad one.
+        None => {
+            let value = from_js(rows, rows_field).map_err(fail)?;
+            parse_rows(&value, rows_field, &mut problems)
+        }
     };
     if problems.is_empty() {
         Ok((split, rows))
@@ -176,24 +176,52 @@ fn split_inputs(
     }
 }
 
-/// `JSON.stringify(rows, [the fields RowInput reads])`: the key list keeps
-/// every other field out of the text, so less crosses the boundary.
-fn row_text(rows: &JsValue) -> Result<String, JsValue> {
-    if rows.is_undefined() {
-        return Ok("null".to_owned());
+#[wasm_bindgen(module = "/src/js/rows.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = packRows)]
+    fn pack_rows(rows: &JsValue) -> JsValue;
+}
+
+/// Rows from `packRows` (see src/js/rows.js for the layout), or None.
+fn packed_rows(rows: &JsValue) -> Option<Vec<AvailabilityRow>> {
+    use crate::model::Provider;
+    let packed = pack_rows(rows);
+    if packed.is_undefined() {
+        return None;
     }
-    let keys = js_sys::Array::new();
-    for key in [
-        "domain",
-        "available",
-        "price_cents",
-        "usable_for",
-        "premium",
-        "reason",
-    ] {
-        keys.push(&JsValue::from_str(key));
+    let packed: js_sys::Array = packed.unchecked_into();
+    let names = packed.get(0).as_string()?;
+    let reasons = packed.get(1).as_string()?;
+    let numbers = js_sys::Float64Array::new(&packed.get(2)).to_vec();
+    let count = numbers.len() / 2;
+    let (mut names, mut reasons) = (names.split('\n'), reasons.split('\n'));
+    let mut out = Vec::with_capacity(count);
+    for pair in numbers.chunks_exact(2) {
+        let (bits, price) = (pair[0] as u32, pair[1]);
+        let usable_for = (bits & 4 != 0).then(|| {
+            let mut list = Vec::with_capacity(2);
+            if bits & 8 != 0 {
+                list.push(Provider::Google);
+            }
+            if bits & 16 != 0 {
+                list.push(Provider::Microsoft);
+            }
+            list
+        });
+        let reason = reasons.next().filter(|r| !r.is_empty());
+        out.push(AvailabilityRow {
+            domain: names.next()?.to_owned(),
+            available: bits & 1 != 0,
+            price_cents: (!price.is_nan()).then_some(price as i64),
+            renewal_price_cents: None,
+            currency: None,
+            usable_for,
+            premium: (bits & 2 != 0).then_some(true),
+            reason: reason.map(|r| r.parse().unwrap_or_else(|never| match never {})),
+            extra: Default::default(),
+        });
     }
-    super::json_text_of(rows, &keys).ok_or(JsValue::UNDEFINED)
+    Some(out)
 }
 
 fn parse_split(value: &Value, problems: &mut Vec<Problem>) -> Split {

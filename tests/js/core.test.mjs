@@ -155,3 +155,21 @@ test("secrets never appear in errors", () => {
     assert.ok(!text.includes("smartlead-password"));
   }
 });
+
+test("rows of the wrong shape are named one by one", () => {
+  assert.throws(() => planDomains({ google: 1, microsoft: 0 }, [row("a.com"), { domain: 5, available: true }]), (e) => {
+    assert.ok(e instanceof ValidationError);
+    assert.deepEqual(e.problems.map((p) => p.field), ["candidates[1]"]);
+    return true;
+  });
+  assert.throws(() => checkDomainSplit({ google: 1, microsoft: 0 }, [{ ...row("a.com"), price_cents: "13" }]), (e) =>
+    e instanceof ValidationError && e.problems[0].field === "rows[0]");
+  assert.throws(() => checkDomainSplit({ google: -1, microsoft: 0 }, []), (e) =>
+    e instanceof ValidationError && e.problems[0].field === "required.google");
+  // Unknown providers and extra fields are fine; premium: false is not premium.
+  const ok = checkDomainSplit({ google: 1, microsoft: 1 }, [
+    { ...row("a.com", ["google", "yahoo"]), premium: false, extra: { x: 1 } },
+    row("b.com", ["microsoft"]),
+  ]);
+  assert.deepEqual(ok, { ok: true, google: ["a.com"], microsoft: ["b.com"] });
+});
