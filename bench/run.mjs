@@ -17,7 +17,8 @@ const ms = (ns) => `${(ns / 1e6).toFixed(3)} ms`;
 
 /** Median nanoseconds per call of `fn`, over `rounds` timed batches. */
 function median(fn, { batch = 100, rounds = 25, warmup = 3 } = {}) {
-  for (let i = 0; i < warmup * batch; i++) fn();
+  // Long enough for V8 to tier wasm and JS up alike.
+  for (let i = 0; i < Math.max(warmup * batch, 2000); i++) fn();
   const samples = [];
   for (let r = 0; r < rounds; r++) {
     const start = process.hrtime.bigint();

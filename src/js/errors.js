@@ -128,7 +128,7 @@ export function makeError(kind, message, code, field, details, problems, status,
 
 /** The raw body as bytes: a string (UTF-8), a Uint8Array, an ArrayBuffer or another view; undefined for anything else. */
 export function webhookPayload(payload) {
-  if (typeof payload === "string") return new TextEncoder().encode(payload);
+  if (typeof payload === "string") return utf8.encode(payload);
   if (payload instanceof Uint8Array || payload instanceof ArrayBuffer) return new Uint8Array(payload);
   if (ArrayBuffer.isView(payload)) {
     // Other typed arrays and DataViews: their bytes, not their elements.
@@ -212,11 +212,18 @@ export function webhookHeaders(headers) {
   return found;
 }
 
-/** The envelope {id, type, created_at, data} of an authenticated body, its id checked against Peeker-Event-Id. */
-export function webhookEvent(body, eventId) {
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The envelope {id, type, created_at, data} of an authenticated body (the
+ * string `payload` itself, or else the bytes `body`), its id checked against
+ * Peeker-Event-Id.
+ */
+export function webhookEvent(payload, body, eventId) {
   let event;
   try {
-    event = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body));
+    event = JSON.parse(typeof payload === "string" ? payload : utf8Strict.decode(body));
   } catch {
     event = undefined;
   }

@@ -36,7 +36,7 @@ extern "C" {
     fn webhook_seconds(options: &JsValue, name: &str) -> JsValue;
     /// The event.
     #[wasm_bindgen(js_name = webhookEvent)]
-    fn webhook_event(body: &[u8], event_id: Option<&str>) -> JsValue;
+    fn webhook_event(payload: &JsValue, body: &[u8], event_id: Option<&str>) -> JsValue;
 }
 
 /// A helper's answer, or the error it returned.
@@ -138,19 +138,11 @@ pub fn verify_webhook(
         || (js_sys::Date::now() / 1000.0).floor() as i64,
         |n| n as i64,
     );
-    verify_bytes(&body, &headers, &secrets, tolerance, now)
-}
-
-fn verify_bytes(
-    body: &[u8],
-    headers: &WebhookHeaders,
-    secrets: &[Vec<u8>],
-    tolerance: u64,
-    now: i64,
-) -> Result<JsValue, JsValue> {
     let keys: Vec<&[u8]> = secrets.iter().map(Vec::as_slice).collect();
-    webhook::verify_signature(body, headers, &keys, tolerance, now).map_err(webhook_error)?;
-    checked(webhook_event(body, headers.event_id.as_deref()))
+    webhook::verify_signature(&body, &headers, &keys, tolerance, now).map_err(webhook_error)?;
+    // A string body is parsed as it is; only bytes need decoding first.
+    let bytes: &[u8] = if payload.is_string() { &[] } else { &body };
+    checked(webhook_event(&payload, bytes, headers.event_id.as_deref()))
 }
 
 /// See the TypeScript declaration above.
@@ -185,8 +177,11 @@ pub fn sign_webhook(
     Ok(out.into())
 }
 
-/// The raw body's bytes.
+/// The raw body's bytes. A string crosses once, encoded straight into wasm memory.
 fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(text) = payload.as_string() {
+        return Ok(text.into_bytes());
+    }
     webhook_payload(payload).ok_or_else(|| webhook_payload_error(payload))
 }
 
