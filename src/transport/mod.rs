@@ -1,5 +1,6 @@
-//! The client's I/O (wasm32 only): fetch through gloo-net on the *global*
-//! `fetch` (browsers, Node ≥ 18, workerd), sleeping through `setTimeout`, time
+//! The client's I/O (wasm32 only): the *global* `fetch` bound directly, as
+//! gloo-net binds it (browsers, Node ≥ 18, workerd) — gloo-net itself cost
+//! 2.2 KB gzip more for the same call — sleeping through `setTimeout`, time
 //! from `Date.now()` and jitter from `Math.random()`. It moves bytes and
 //! sleeps; whether to retry and how long to wait is decided in
 //! [`crate::retry`].
