@@ -212,6 +212,25 @@ export function webhookHeaders(headers) {
   return found;
 }
 
+// Node's synchronous native HMAC (`node:crypto`), registered by the Node
+// entries; elsewhere the wasm computes it. A native failure falls back too.
+let createHmac;
+export function useNativeHmac(nodeCreateHmac) {
+  createHmac = nodeCreateHmac;
+}
+export function hasNativeHmac() {
+  return createHmac !== undefined;
+}
+export function nativeHmac(secret, timestamp, payload, body, out) {
+  try {
+    const data = typeof payload === "string" ? payload : body;
+    out.set(createHmac("sha256", secret).update(timestamp).update(".").update(data).digest());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
