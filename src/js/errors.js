@@ -296,6 +296,31 @@ const orThrow = (value) => {
   return value;
 };
 
+/** The body's bytes, or undefined as soon as it is over `limit` (no more is read). */
+async function readAtMost(request, limit) {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}
+
 export function webhookHandler(verifyWebhook) {
   return async function handleWebhook(request, options) {
     const secrets = orThrow(webhookSecrets(get(options, "secret")));
@@ -315,24 +340,31 @@ export function webhookHandler(verifyWebhook) {
     }
     let body;
     try {
-      body = new Uint8Array(await request.arrayBuffer());
+      body = await readAtMost(request, MAX_BODY_BYTES);
     } catch {
       return respond(400, "invalid_request", "the body could not be read");
     }
-    if (body.length > MAX_BODY_BYTES) {
+    if (body === undefined) {
       return respond(413, "payload_too_large", "the body is over 1 MiB");
+    }
+    // Verified bodies are JSON, hence UTF-8: the text is the exact raw body.
+    let rawBody;
+    try {
+      rawBody = utf8Strict.decode(body);
+    } catch {
+      rawBody = undefined; // verification below refuses it
     }
     let event;
     try {
-      event = verifyWebhook(body, request.headers, secrets, { toleranceSeconds });
+      event = verifyWebhook(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
     } catch (error) {
       const code = typeof error?.code === "string" ? error.code : "";
       if (code === "invalid_secret") throw error;
       return respond(MALFORMED.includes(code) ? 400 : 401, code, "the delivery could not be verified");
     }
     try {
-      const outcome = onEvent(event);
-      if (outcome instanceof Promise) await outcome;
+      const outcome = onEvent(event, { rawBody });
+      if (typeof outcome?.then === "function") await outcome;
     } catch {
       return respond(500, "handler_failed", "the event handler failed; Peeker will retry");
     }

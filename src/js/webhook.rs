@@ -104,8 +104,11 @@ export function signWebhook(
 
 export interface HandleWebhookOptions {
   secret: string | string[];
-  /** Called once per verified delivery; a throw or rejection answers 500 so Peeker retries. */
-  onEvent: (event: WebhookEvent) => unknown;
+  /**
+   * Called once per verified delivery, with the raw body (to store it byte for
+   * byte); a throw or rejection answers 500 so Peeker retries.
+   */
+  onEvent: (event: WebhookEvent, delivery: { rawBody: string }) => unknown;
   toleranceSeconds?: number;
 }
 
@@ -114,7 +117,8 @@ export interface HandleWebhookOptions {
  * A complete webhook endpoint for any Fetch API runtime (Workers, Deno, Bun,
  * Next.js route handlers): reads the raw body once, verifies it, calls
  * `onEvent`, and answers 200, 400 (malformed), 401 (bad signature or stale),
- * 413 (over 1 MiB) or 500 (`onEvent` failed). Nothing of the request is echoed.
+ * 413 (over 1 MiB; reading stops there) or 500 (`onEvent` failed). Nothing of
+ * the request is echoed.
  */
 export function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;
 "#;

@@ -66,3 +66,32 @@ test("handleWebhook answers 200 / 400 / 401 / 413 and calls onEvent once per ver
   });
   assert.equal(failing.status, 500, "a failed handler lets Peeker retry");
 });
+
+test("handleWebhook hands onEvent the raw body and stops reading an oversize stream", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const seen = [];
+  const ok = await small.handleWebhook(delivery(BODY, full.signWebhook(BODY, SECRET, { timestamp: now })), {
+    secret: SECRET,
+    onEvent: (event, { rawBody }) => seen.push([event.id, rawBody]),
+  });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(seen, [[EVENT.id, BODY]]);
+
+  // A chunked upload with no Content-Length: 64 KiB chunks, never ending on
+  // its own; the handler must answer 413 after a little over 1 MiB.
+  let pulled = 0;
+  const endless = new ReadableStream({
+    pull(controller) {
+      pulled += 65536;
+      controller.enqueue(new Uint8Array(65536));
+    },
+  });
+  const oversize = await small.handleWebhook(
+    new Request("http://127.0.0.1/webhooks/peeker", { method: "POST", body: endless, duplex: "half" }),
+    { secret: SECRET, onEvent: () => seen.push("never") },
+  );
+  assert.equal(oversize.status, 413);
+  assert.ok(pulled <= 2 * 1024 * 1024, `read ${pulled} bytes`);
+  assert.equal(seen.length, 1);
+});
+
