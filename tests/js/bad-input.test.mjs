@@ -87,3 +87,30 @@ test("100,000 bad calls do not grow wasm memory", () => {
   assert.ok(thrown > 0);
   assert.equal(wasm.memory.buffer.byteLength, before, "wasm memory grew");
 });
+
+test("the verifier-only module (its own allocator) does not grow over 100,000 verifications", async () => {
+  const webhooks = await import("../../pkg/peeker_webhooks.js");
+  const wasm = webhooks.initSync({ module: readFileSync(new URL("../../pkg/peeker_webhooks_bg.wasm", import.meta.url)) });
+  const body = JSON.stringify({ id: "evt_1", type: "order.completed", created_at: "t", data: { pad: "x".repeat(2000) } });
+  const headers = webhooks.signWebhook(body, "whsec_a", { timestamp: 100 });
+  const bytes = new TextEncoder().encode(body);
+  const inputs = [
+    () => webhooks.verifyWebhook(body, headers, "whsec_a", { now: 100 }),
+    () => webhooks.verifyWebhook(bytes, headers, ["whsec_b", "whsec_a"], { now: 100 }),
+    () => webhooks.verifyWebhook(body, headers, "whsec_wrong", { now: 100 }),
+    () => webhooks.verifyWebhook(body, { "Peeker-Signature": "v1=zz" }, "whsec_a"),
+    () => webhooks.verifyWebhook({ parsed: true }, headers, "whsec_a"),
+  ];
+  const run = (n) => {
+    let verified = 0;
+    for (let i = 0; i < n; i++) {
+      try { inputs[i % inputs.length](); verified++; } catch { /* expected */ }
+    }
+    return verified;
+  };
+  run(2_000);
+  const before = wasm.memory.buffer.byteLength;
+  assert.equal(run(100_000), 40_000);
+  assert.equal(wasm.memory.buffer.byteLength, before, "wasm memory grew");
+});
+
