@@ -1,5 +1,5 @@
 //! Webhook signatures (Part A §A6): sign, verify, parse. No clock here: `now`
-//! is always an argument, because `SystemTime::now()` panics in wasm32.
+//! is always an argument, because the std clock panics in wasm32.
 //!
 //! Verification is two steps so a verifier-only build can stop after the
 //! first: [`verify_signature`] (headers, timestamp, HMAC; no JSON) and

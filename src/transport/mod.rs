@@ -33,7 +33,7 @@ extern "C" {
     fn done(this: &Attempt);
 }
 
-/// Milliseconds since the epoch (never `SystemTime::now`, which panics here).
+/// Milliseconds since the epoch (the std clock panics in wasm32).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }

@@ -6,6 +6,10 @@ use super::names::show;
 use super::read::{domain_list, DomainKind, Obj, Problems, MAX_TEXT_LEN, MAX_TOKEN_LEN};
 use crate::error::Problem;
 use crate::model::requests::*;
+// Filters take the known values of the enums the responses carry.
+use crate::model::{
+    DomainCategory, OrderStatus, PendingActionStatus, Provider, SwapStatus, UserStatus,
+};
 use serde_json::Value;
 
 /// Largest page the API serves.
@@ -104,7 +108,7 @@ pub fn parse_list_users(v: &Value) -> Parsed<ListUsersQuery> {
         return Err(p);
     };
     let email = email(&o, "email", &mut p);
-    let status = one_of(&o, "status", &["active", "deleted"], &mut p);
+    let status = one_of(&o, "status", UserStatus::KNOWN, &mut p);
     let per_page = per_page(&o, &mut p);
     let page_token = token(&o, &mut p);
     done(p, || {
@@ -132,10 +136,10 @@ pub fn parse_list_domains(v: &Value) -> Parsed<ListDomainsQuery> {
     let Some(o) = open(v, known, &mut p) else {
         return Err(p);
     };
-    let category = one_of(&o, "category", &["inventory", "connected"], &mut p);
+    let category = one_of(&o, "category", DomainCategory::KNOWN, &mut p);
     let user_id = text(&o, "user_id", &mut p);
     let user_email = email(&o, "user_email", &mut p);
-    let usable_for = one_of(&o, "usable_for", &["google", "microsoft"], &mut p);
+    let usable_for = one_of(&o, "usable_for", Provider::KNOWN, &mut p);
     let status = text(&o, "status", &mut p);
     let per_page = per_page(&o, &mut p);
     let page_token = token(&o, &mut p);
@@ -169,15 +173,7 @@ pub fn parse_list_orders(v: &Value) -> Parsed<ListOrdersQuery> {
     let user_id = text(&o, "user_id", &mut p);
     let user_email = email(&o, "user_email", &mut p);
     let bundle_id = text(&o, "bundle_id", &mut p);
-    let statuses = &[
-        "in_progress",
-        "completed",
-        "failed",
-        "action_required",
-        "cancel_scheduled",
-        "cancelled",
-    ];
-    let status = one_of(&o, "status", statuses, &mut p);
+    let status = one_of(&o, "status", OrderStatus::KNOWN, &mut p);
     let per_page = per_page(&o, &mut p);
     let page_token = token(&o, &mut p);
     done(p, || {
@@ -212,7 +208,7 @@ pub fn parse_list_pending(v: &Value) -> Parsed<ListPendingQuery> {
         _ => email(&o, "user", &mut p),
     };
     let domain_id = text(&o, "domain_id", &mut p);
-    let status = one_of(&o, "status", &["open", "resolved"], &mut p);
+    let status = one_of(&o, "status", PendingActionStatus::KNOWN, &mut p);
     let per_page = per_page(&o, &mut p);
     let page_token = token(&o, &mut p);
     done(p, || {
@@ -244,14 +240,7 @@ pub fn parse_list_swaps(v: &Value) -> Parsed<ListSwapsQuery> {
     let user_id = text(&o, "user_id", &mut p);
     let order_id = text(&o, "order_id", &mut p);
     let domain_id = text(&o, "domain_id", &mut p);
-    let statuses = &[
-        "created",
-        "in_progress",
-        "completed",
-        "failed",
-        "action_required",
-    ];
-    let status = one_of(&o, "status", statuses, &mut p);
+    let status = one_of(&o, "status", SwapStatus::KNOWN, &mut p);
     let per_page = per_page(&o, &mut p);
     let page_token = token(&o, &mut p);
     done(p, || {
