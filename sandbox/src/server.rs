@@ -25,6 +25,31 @@ use tower::ServiceExt;
 
 /// Largest request body (Part A: 413 beyond it).
 pub const MAX_BODY: usize = 1024 * 1024;
+
+/// How much of an oversize body is still read (and dropped) before the 413:
+/// a client that is still sending then gets the answer, not a broken pipe.
+const DRAIN_MAX: usize = 16 * MAX_BODY;
+
+/// The body, or None when it is over [`MAX_BODY`] or cannot be read.
+async fn read_body(mut body: axum::body::Body) -> Option<Bytes> {
+    use hyper::body::Body as _;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame.ok()?.into_data() else {
+            continue; // trailers
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_BODY {
+            kept.extend_from_slice(&data);
+        } else if seen > DRAIN_MAX {
+            return None;
+        }
+    }
+    (seen <= MAX_BODY).then(|| Bytes::from(kept))
+}
 pub const PREFIX: &str = "/partner/v1";
 
 /// Marks a response whose connection must be closed instead of answered
@@ -335,7 +360,7 @@ async fn api_inner(app: &Arc<App>, req: Request) -> Result<Response, Fail> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+    if declared.is_some_and(|n| n > DRAIN_MAX as u64) {
         return Err(too_large());
     }
     let host = req
@@ -345,9 +370,7 @@ async fn api_inner(app: &Arc<App>, req: Request) -> Result<Response, Fail> {
         .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned);
     let query = req.uri().query().unwrap_or("").to_owned();
-    let body: Bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
-        .await
-        .map_err(|_| too_large())?;
+    let body = read_body(req.into_body()).await.ok_or_else(too_large)?;
     let base = format!(
         "http://{}{PREFIX}",
         host.unwrap_or_else(|| format!("{}:{}", app.cfg.host, app.cfg.port))
