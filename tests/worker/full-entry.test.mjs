@@ -7,15 +7,21 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requiredDomains, signWebhook, validateOrder } from "peeker-partner";
 import { ROOT, startWorker, tempDir } from "./wrangler.mjs";
+import { startSandbox } from "../client/harness.mjs";
 
-let worker;
+let worker, sandbox;
 before(async () => {
+  sandbox = await startSandbox();
   worker = await startWorker({
     config: join(ROOT, "tests/worker/fixture-full/wrangler.toml"),
     persistTo: tempDir("peeker-worker-full-"),
+    vars: { PEEKER_API_BASE: sandbox.base, PEEKER_API_KEY: "pk_test_workerd_client" },
   });
 });
-after(() => worker?.stop());
+after(async () => {
+  await worker?.stop();
+  await sandbox?.stop();
+});
 
 const order = JSON.parse(readFileSync(join(ROOT, "tests/resources/requests/order_bundle.json"), "utf8"));
 const inWorkerd = async (body) => {
@@ -48,3 +54,15 @@ test("handleWebhook from 'peeker-partner' answers 200 / 401 / 400 / 413 in worke
   assert.equal((await post(big, signWebhook(big, "s_new"))).status, 413);
   assert.deepEqual(await (await fetch(`${worker.url}/seen`)).json(), ["evt_hw", "evt_hw"]);
 });
+
+test("PeekerClient runs in workerd: calls, pagination, chunked availability, error classes", async () => {
+  const res = await fetch(`${worker.url}/client`);
+  assert.equal(res.status, 200, await res.clone().text());
+  const got = await res.json();
+  assert.equal(got.preset, "full");
+  assert.deepEqual(got.required, { google: 15, microsoft: 4, total: 19 });
+  assert.ok(got.names.includes("Edge"), JSON.stringify(got.names));
+  assert.deepEqual(got.available, [true, false]);
+  assert.deepEqual(got.notFound, { isNotFound: true, status: 404, requestId: "string" });
+});
+
