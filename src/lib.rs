@@ -14,6 +14,7 @@ pub mod model;
 pub mod plan;
 pub mod request;
 pub mod retry;
+pub mod route;
 pub mod sizing;
 pub mod split;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]

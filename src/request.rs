@@ -38,7 +38,7 @@ impl Method {
 }
 
 macro_rules! endpoints {
-    ($($(#[$doc:meta])* $name:ident = $method:ident $path:literal $safe:literal,)+) => {
+    ($($(#[$doc:meta])* $name:ident = $method:ident $path:literal $safe:literal $client:literal,)+) => {
         /// Every endpoint of the contract (Part B §12.9).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Endpoint { $($(#[$doc])* $name,)+ }
@@ -63,43 +63,54 @@ macro_rules! endpoints {
             pub fn retry_safe(self) -> bool {
                 match self { $(Endpoint::$name => $safe,)+ }
             }
+
+            /// The endpoint's name as the JS client names its method
+            /// (`"orders.create"`): the names browser-token scopes use.
+            pub fn client_name(self) -> &'static str {
+                match self { $(Endpoint::$name => $client,)+ }
+            }
+
+            /// The endpoint a client method name stands for.
+            pub fn from_client_name(name: &str) -> Option<Endpoint> {
+                match name { $($client => Some(Endpoint::$name),)+ _ => None }
+            }
         }
     };
 }
 
 endpoints! {
-    Me = Get "/me" true,
-    CreateBundle = Post "/bundles" false,
-    ListBundles = Get "/bundles" true,
-    RetrieveBundle = Get "/bundles/{id}" true,
-    UpdateBundle = Patch "/bundles/{id}" false,
-    DeleteBundle = Delete "/bundles/{id}" false,
-    CreateUser = Post "/users" false,
-    ListUsers = Get "/users" true,
-    RetrieveUser = Get "/users/{id}" true,
-    UpdateUser = Patch "/users/{id}" false,
-    DeleteUser = Delete "/users/{id}" false,
-    CheckAvailability = Post "/domains/availability" true,
+    Me = Get "/me" true "me",
+    CreateBundle = Post "/bundles" false "bundles.create",
+    ListBundles = Get "/bundles" true "bundles.list",
+    RetrieveBundle = Get "/bundles/{id}" true "bundles.retrieve",
+    UpdateBundle = Patch "/bundles/{id}" false "bundles.update",
+    DeleteBundle = Delete "/bundles/{id}" false "bundles.delete",
+    CreateUser = Post "/users" false "users.create",
+    ListUsers = Get "/users" true "users.list",
+    RetrieveUser = Get "/users/{id}" true "users.retrieve",
+    UpdateUser = Patch "/users/{id}" false "users.update",
+    DeleteUser = Delete "/users/{id}" false "users.delete",
+    CheckAvailability = Post "/domains/availability" true "domains.availability",
     /// Synchronous import: not deduplicated by the server.
-    ImportDomains = Post "/domains/import" false,
-    LookupImports = Get "/domains/import" true,
-    RetrieveImport = Get "/domains/import/{id}" true,
+    ImportDomains = Post "/domains/import" false "imports.create",
+    LookupImports = Get "/domains/import" true "imports.lookup",
+    RetrieveImport = Get "/domains/import/{id}" true "imports.retrieve",
     /// Deduplicated on the sorted, unique domain set.
-    CreateImportJob = Post "/domains/import/jobs" true,
-    RetrieveImportJob = Get "/domains/import/jobs/{id}" true,
-    ListDomains = Get "/domains" true,
+    CreateImportJob = Post "/domains/import/jobs" true "imports.createJob",
+    RetrieveImportJob = Get "/domains/import/jobs/{id}" true "imports.retrieveJob",
+    ListDomains = Get "/domains" true "domains.list",
     /// Idempotent: domains already pointing at the URL report `completed`.
-    CreateForwarding = Post "/domains/forwarding" true,
-    RetrieveForwarding = Get "/domains/forwarding/{id}" true,
+    CreateForwarding = Post "/domains/forwarding" true "forwarding.create",
+    RetrieveForwarding = Get "/domains/forwarding/{id}" true "forwarding.retrieve",
     /// Deduplicated for 24 h on the byte-identical body.
-    CreateOrder = Post "/orders" true,
-    ListOrders = Get "/orders" true,
-    ListPending = Get "/orders/pending" true,
-    CancelOrder = Post "/orders/{id}/cancel" false,
-    CreateSwap = Post "/swaps" false,
-    ListSwaps = Get "/swaps" true,
-    RetrieveSwap = Get "/swaps/{id}" true,
-    SwapUserNames = Post "/swaps/user_names" false,
+    CreateOrder = Post "/orders" true "orders.create",
+    ListOrders = Get "/orders" true "orders.list",
+    ListPending = Get "/orders/pending" true "orders.pending",
+    CancelOrder = Post "/orders/{id}/cancel" false "orders.cancel",
+    CreateSwap = Post "/swaps" false "swaps.create",
+    ListSwaps = Get "/swaps" true "swaps.list",
+    RetrieveSwap = Get "/swaps/{id}" true "swaps.retrieve",
+    SwapUserNames = Post "/swaps/user_names" false "swaps.userNames",
 }
 
 /// One request, ready for a transport: path relative to the base URL (ids
