@@ -8,7 +8,9 @@
 
 pub mod api;
 pub mod clock;
+mod controls;
 mod db;
+mod layers;
 mod lifecycle;
 pub mod server;
 pub mod state;
