@@ -5,23 +5,50 @@ use crate::api::Fail;
 use crate::server::{reply, reply_fail};
 use crate::{lock, App, Faults};
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::Method as HttpMethod;
+use axum::extract::{Request, State};
+use axum::http::{header, Method as HttpMethod};
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use peeker_partner::error::codes;
 use peeker_partner::request::Endpoint;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-/// The control routes.
-pub fn routes() -> Router<Arc<App>> {
+/// The control routes, behind the admin token when one is set.
+pub fn routes(app: Arc<App>) -> Router<Arc<App>> {
     Router::new()
         .route("/_sandbox/faults", get(get_faults).post(set_faults))
         .route("/_sandbox/deliveries", get(deliveries))
         .route("/_sandbox/reset", post(reset))
         .route("/_sandbox/clock", get(clock).post(clock))
         .route("/_sandbox/state", get(summary))
+        .route_layer(middleware::from_fn_with_state(app, admin))
+}
+
+/// With `--admin-token`, `/_sandbox/*` needs `Authorization: Bearer TOKEN`.
+async fn admin(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    if let Some(token) = &app.cfg.admin_token {
+        let sent = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !same(sent.as_bytes(), token.as_bytes()) {
+            return reply_fail(Fail::new(
+                codes::UNAUTHORIZED,
+                "the /_sandbox controls need `Authorization: Bearer <admin token>` (--admin-token)",
+            ));
+        }
+    }
+    next.run(req).await
+}
+
+/// Constant-time equality (the length is not secret).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn get_faults(State(app): State<Arc<App>>) -> Response {
@@ -137,6 +164,7 @@ async fn summary(State(app): State<Arc<App>>) -> Response {
             "events": st.events.len(),
             "pending_events": st.pending_events.len(),
             "scheduled_steps": st.tasks.len(),
+            "rate_limit_keys": lock(&app.rate).len(),
             "charges": st.charges,
             "charged_cents": st.charges.iter().map(|c| c.amount_cents).sum::<i64>(),
         })

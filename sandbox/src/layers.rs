@@ -146,21 +146,8 @@ async fn rate_limit(
 ) -> Result<Response, Fail> {
     let key: Key = ext(&req)?;
     let now = app.now();
-    {
-        let mut windows = lock(&app.rate);
-        if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now - *start < 60_000);
-        }
-        let w = windows.entry(key.key).or_insert((now, 0));
-        if now - w.0 >= 60_000 || now < w.0 {
-            *w = (now, 0);
-        }
-        w.1 = w.1.saturating_add(1);
-        if w.1 > app.cfg.rate_limit {
-            let retry = ((w.0 + 60_000 - now) + 999) / 1000;
-            return Err(rate_limited(retry.max(1)));
-        }
-    }
+    let hit = lock(&app.rate).hit(&key.key, now, app.cfg.rate_limit);
+    hit.map_err(rate_limited)?;
     Ok(next.run(req).await)
 }
 
@@ -368,26 +355,16 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
         (Ok(k), Ok(r)) => (k, r),
         (Err(f), _) | (_, Err(f)) => return reply_fail(f),
     };
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
-        .map(str::to_owned);
     let query = req.uri().query().unwrap_or("").to_owned();
     let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
         .await
         .unwrap_or_default();
-    let base = format!(
-        "http://{}{PREFIX}",
-        host.unwrap_or_else(|| format!("{}:{}", app.cfg.host, app.cfg.port))
-    );
     let r = Req {
         endpoint: route.endpoint,
         id: &route.id,
         query: &query,
         body: &body,
-        base: &base,
+        base: &app.api_base,
         preset: key.preset,
     };
     match api::handle(&app, &r) {

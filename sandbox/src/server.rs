@@ -10,10 +10,11 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
@@ -29,13 +30,14 @@ pub const PREFIX: &str = "/partner/v1";
 pub struct DropConnection;
 
 pub async fn serve(app: Arc<App>, listener: TcpListener, mut stop: watch::Receiver<bool>) {
+    let header_timeout = app.cfg.header_read_timeout;
     let router = router(app);
     let mut conns = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    conns.spawn(connection(router.clone(), stream));
+                    conns.spawn(connection(router.clone(), stream, header_timeout));
                 }
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
             },
@@ -46,7 +48,9 @@ pub async fn serve(app: Arc<App>, listener: TcpListener, mut stop: watch::Receiv
     conns.shutdown().await;
 }
 
-async fn connection(router: Router, stream: TcpStream) {
+/// One connection; a client that has not sent a request's headers within
+/// `header_timeout` is disconnected (a half-sent request holds nothing open).
+async fn connection(router: Router, stream: TcpStream, header_timeout: Duration) {
     let _ = stream.set_nodelay(true);
     let kill = Arc::new(Notify::new());
     let k = kill.clone();
@@ -64,8 +68,10 @@ async fn connection(router: Router, stream: TcpStream) {
             Ok::<_, Infallible>(resp)
         }
     });
-    let conn =
-        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(stream), svc);
     tokio::select! {
         _ = conn => {}
         _ = kill.notified() => {} // dropping `conn` closes the socket unanswered
@@ -73,7 +79,7 @@ async fn connection(router: Router, stream: TcpStream) {
 }
 
 pub fn router(app: Arc<App>) -> Router {
-    crate::controls::routes()
+    crate::controls::routes(app.clone())
         .fallback_service(crate::layers::api(app.clone()))
         .method_not_allowed_fallback(|| async {
             reply_fail(
