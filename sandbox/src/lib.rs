@@ -8,8 +8,11 @@
 
 pub mod api;
 pub mod clock;
+mod controls;
 mod db;
+mod layers;
 mod lifecycle;
+mod rate;
 pub mod server;
 pub mod state;
 
@@ -35,6 +38,8 @@ pub struct Config {
     pub webhook_secret: String,
     /// Requests per minute per key.
     pub rate_limit: u32,
+    /// Keys the rate limit remembers; the least recently used goes first.
+    pub rate_limit_keys: usize,
     /// Multiplies every delay: lifecycle steps and retry backoff.
     pub time_scale: f64,
     /// Chance that a delivered event is sent once more (same id).
@@ -45,6 +50,11 @@ pub struct Config {
     pub db: Option<PathBuf>,
     /// One log line per request on stdout.
     pub log_requests: bool,
+    /// Time a client has to send a request's headers.
+    pub header_read_timeout: std::time::Duration,
+    /// Required (`Authorization: Bearer …`) on `/_sandbox/*` when set; a
+    /// `host` other than loopback refuses to start without it.
+    pub admin_token: Option<String>,
 }
 
 pub const DEFAULT_SECRET: &str = "whsec_sandbox_secret";
@@ -57,11 +67,14 @@ impl Default for Config {
             webhook_url: None,
             webhook_secret: DEFAULT_SECRET.into(),
             rate_limit: 600,
+            rate_limit_keys: 10_000,
             time_scale: 1.0,
             duplicate_rate: 0.0,
             reorder: false,
             db: None,
             log_requests: true,
+            header_read_timeout: std::time::Duration::from_secs(10),
+            admin_token: None,
         }
     }
 }
@@ -119,8 +132,10 @@ pub struct App {
     state: Mutex<State>,
     db: Option<Mutex<Db>>,
     pub faults: Mutex<Faults>,
-    /// Key → (window start, requests in it).
-    pub rate: Mutex<std::collections::HashMap<String, (i64, u32)>>,
+    pub rate: Mutex<rate::RateTable>,
+    /// `http://HOST:PORT/partner/v1` from the configured host and the bound
+    /// port: the base of every `links` URL (never the request's `Host`).
+    pub api_base: String,
     pub http: reqwest::Client,
 }
 
@@ -154,14 +169,20 @@ impl App {
             .build()
             .map_err(|e| format!("http client: {e}"))?;
         Ok(App {
-            cfg,
             clock,
             ids: Ulids::default(),
             state: Mutex::new(state),
             db,
             faults: Mutex::new(Faults::default()),
-            rate: Mutex::new(Default::default()),
+            rate: Mutex::new(rate::RateTable::new(cfg.rate_limit_keys)),
+            api_base: format!(
+                "http://{}:{}{}",
+                host_in_url(&cfg.host),
+                cfg.port,
+                server::PREFIX
+            ),
             http,
+            cfg,
         })
     }
 
@@ -241,14 +262,45 @@ impl Handle {
     }
 }
 
+/// `[::1]` for an IPv6 address, the host as given otherwise.
+fn host_in_url(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    }
+}
+
+/// `localhost`, `127.x.x.x` or `::1`.
+pub fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Binds `cfg.host:cfg.port` (port 0 picks a free one) and starts serving.
-pub async fn start(cfg: Config, clock: Arc<dyn Clock>) -> Result<Handle, String> {
+/// A host other than loopback needs an admin token: the controls move the
+/// clock and reset everything.
+pub async fn start(mut cfg: Config, clock: Arc<dyn Clock>) -> Result<Handle, String> {
+    if cfg.admin_token.as_deref().is_some_and(str::is_empty) {
+        return Err("--admin-token must not be empty".into());
+    }
+    if !is_loopback(&cfg.host) && cfg.admin_token.is_none() {
+        return Err(format!(
+            "--host {} is not a loopback address: anyone who can reach it could drive the /_sandbox controls; pass --admin-token TOKEN (then required as `Authorization: Bearer TOKEN` on /_sandbox/*)",
+            cfg.host
+        ));
+    }
     let listener = tokio::net::TcpListener::bind((cfg.host.as_str(), cfg.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", cfg.host, cfg.port))?;
     let addr = listener
         .local_addr()
         .map_err(|e| format!("local address: {e}"))?;
+    cfg.port = addr.port();
     let app = Arc::new(App::new(cfg, clock)?);
     let (tx, rx) = watch::channel(false);
     let tasks = vec![

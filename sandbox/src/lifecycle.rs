@@ -3,8 +3,8 @@
 //! delivery with retries. Both loops read the time through the `Clock`, so
 //! advancing it makes waiting steps due at once.
 
-use crate::api::{picture_is_public, to_value};
-use crate::state::{Attempt, Ctx, State, TaskKind};
+use crate::api::pictures::picture_is_public;
+use crate::state::{to_value, Attempt, Ctx, State, TaskKind};
 use crate::App;
 use peeker_partner::model::*;
 use peeker_partner::webhook;
@@ -255,7 +255,7 @@ fn finish_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, swap_id: &str) {
                 category: DomainCategory::Connected,
                 status: DomainStatus::Active,
                 usable_for: Some(
-                    crate::api::availability(name)
+                    crate::api::availability::availability(name)
                         .usable_for
                         .unwrap_or_else(|| vec![Provider::Google, Provider::Microsoft]),
                 ),

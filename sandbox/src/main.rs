@@ -10,7 +10,8 @@ use std::sync::Arc;
 #[derive(Parser, Debug)]
 #[command(name = "peeker-sandbox", version)]
 struct Args {
-    /// Address to listen on (loopback by default).
+    /// Address to listen on (loopback by default). Any other address needs
+    /// --admin-token.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
     /// Port to listen on; 0 picks a free one.
@@ -41,6 +42,10 @@ struct Args {
     /// undelivered webhooks resume. Default: in memory.
     #[arg(long)]
     db: Option<PathBuf>,
+    /// Token the /_sandbox controls then require (`Authorization: Bearer
+    /// TOKEN`); needed when --host is not loopback.
+    #[arg(long)]
+    admin_token: Option<String>,
     /// Do not log one line per request.
     #[arg(long)]
     quiet: bool,
@@ -82,6 +87,8 @@ async fn main() {
         reorder: args.reorder,
         db: args.db,
         log_requests: !args.quiet,
+        admin_token: args.admin_token,
+        ..Config::default()
     };
     let summary = cfg.clone();
     let handle = match start(cfg, Arc::new(SystemClock::default())).await {

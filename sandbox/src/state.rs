@@ -285,6 +285,11 @@ impl State {
     }
 }
 
+/// A model value as JSON (an event's `data`).
+pub fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
 /// Not cancelled (a cancelled domain is released for new orders).
 pub fn is_live(d: &Domain) -> bool {
     d.status.as_str() != "cancelled"

@@ -1,0 +1,160 @@
+//! `/domains/import`: customer-owned roots join the inventory once their
+//! nameservers point at Peeker.
+
+use super::decode::{json_body, parsed, query_json};
+use super::{data, Answer, Fail, Req};
+use crate::state::{to_value, Ctx, State, TaskKind};
+use crate::App;
+use peeker_partner::model::*;
+use peeker_partner::validate;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+const NAMESERVERS: [[&str; 2]; 2] = [
+    ["helena.ns.peeker.ai", "idris.ns.peeker.ai"],
+    ["ada.ns.peeker.ai", "kurt.ns.peeker.ai"],
+];
+
+/// `POST /domains/import` (answered when the rows exist; the import
+/// completes later).
+pub fn import(app: &App, r: &Req<'_>) -> Answer {
+    let q = parsed(validate::parse_import(&json_body(r.body)?))?;
+    app.commit(|st, ctx| data(200, create_import(st, ctx, app, &q.domains, false)))
+}
+
+/// `POST /domains/import/jobs`: deduplicated on the sorted unique set.
+pub fn create_job(app: &App, r: &Req<'_>) -> Answer {
+    let q = parsed(validate::parse_import_job(&json_body(r.body)?))?;
+    let mut key = q.domains.clone();
+    key.sort();
+    let key = key.join(",");
+    app.commit(|st, ctx| {
+        if let Some(existing) = st.import_jobs.get(&key).and_then(|id| st.imports.get(id)) {
+            return data(202, existing);
+        }
+        let imp = create_import(st, ctx, app, &q.domains, true);
+        st.import_jobs.insert(key, imp.id.clone());
+        data(202, imp)
+    })
+}
+
+/// `GET /domains/import/{id}` and `/jobs/{id}` both find any import.
+pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
+    app.read(|st| match st.imports.get(r.id) {
+        Some(i) => data(200, i),
+        None => Err(Fail::not_found(None, "import", r.id)),
+    })
+}
+
+/// `GET /domains/import?domains=a,b`: the newest import holding each name.
+pub fn lookup(app: &App, r: &Req<'_>) -> Answer {
+    let q = parsed(validate::parse_import_lookup(&query_json(r.query, true)?))?;
+    app.read(|st| {
+        let mut found: BTreeMap<&str, &DomainImport> = BTreeMap::new();
+        let mut not_found = Vec::new();
+        for name in &q.domains {
+            let hit = st
+                .imports
+                .values()
+                .rev()
+                .find(|i| i.domains.iter().any(|d| &d.domain == name));
+            match hit {
+                Some(i) => {
+                    found.insert(i.id.as_str(), i);
+                }
+                None => not_found.push(name.clone()),
+            }
+        }
+        let imports: Vec<&DomainImport> = found.into_values().rev().collect();
+        data(200, json!({ "imports": imports, "not_found": not_found }))
+    })
+}
+
+/// Creates an import: each new root gets an inventory row waiting on its
+/// nameservers; names already in the account fail `already_imported`. A sync
+/// import spreads its domains over two nameserver pairs; a job stays on one.
+fn create_import(
+    st: &mut State,
+    ctx: &Ctx<'_>,
+    app: &App,
+    names: &[String],
+    job: bool,
+) -> DomainImport {
+    let now = crate::clock::iso(ctx.now);
+    let mut rows = Vec::new();
+    let mut groups: Vec<NameserverGroup> = Vec::new();
+    for name in names {
+        if st.live_domain_named(name).is_some() {
+            rows.push(ImportDomain {
+                domain: name.clone(),
+                status: ImportDomainStatus::Failed,
+                domain_id: None,
+                reason: Some(ImportFailureReason::AlreadyImported),
+                extra: Default::default(),
+            });
+            continue;
+        }
+        let d = Domain {
+            id: ctx.id("dom_"),
+            domain: name.clone(),
+            category: DomainCategory::Inventory,
+            status: DomainStatus::Provisioning,
+            provider: None,
+            user_id: None,
+            order_id: None,
+            usable_for: Some(vec![Provider::Google, Provider::Microsoft]),
+            forwarding_url: None,
+            created_at: now.clone(),
+            extra: Default::default(),
+        };
+        rows.push(ImportDomain {
+            domain: name.clone(),
+            status: ImportDomainStatus::Pending,
+            domain_id: Some(d.id.clone()),
+            reason: None,
+            extra: Default::default(),
+        });
+        let pair = if job {
+            0
+        } else {
+            name.bytes().map(usize::from).sum::<usize>() % NAMESERVERS.len()
+        };
+        let ns: Vec<String> = NAMESERVERS[pair].iter().map(|s| s.to_string()).collect();
+        match groups.iter_mut().find(|g| g.nameservers == ns) {
+            Some(g) => g.domains.push(name.clone()),
+            None => groups.push(NameserverGroup {
+                nameservers: ns,
+                domains: vec![name.clone()],
+                extra: Default::default(),
+            }),
+        }
+        st.domain_by_name.insert(name.clone(), d.id.clone());
+        st.domains.insert(d.id.clone(), d);
+    }
+    let pending = rows.iter().any(|r| r.status == ImportDomainStatus::Pending);
+    let imp = DomainImport {
+        id: ctx.id("imp_"),
+        status: if pending {
+            ImportStatus::InProgress
+        } else {
+            ImportStatus::Failed
+        },
+        domains: rows,
+        nameserver_groups: groups,
+        created_at: now.clone(),
+        completed_at: (!pending).then_some(now),
+        extra: Default::default(),
+    };
+    st.imports.insert(imp.id.clone(), imp.clone());
+    if pending {
+        st.schedule(
+            ctx.now + 2 * app.cfg.step_ms(),
+            TaskKind::FinishImport {
+                import_id: imp.id.clone(),
+            },
+        );
+    } else {
+        st.emit(ctx, EventType::DomainImportFailed, to_value(&imp));
+    }
+    imp
+}

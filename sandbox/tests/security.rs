@@ -1,0 +1,146 @@
+//! The sandbox's own boundaries (issue 9, item 7), over real HTTP on
+//! 127.0.0.1: links never built from `Host`, a header read timeout, a
+//! bounded rate-limit table, and the admin token a non-loopback host needs.
+
+mod common;
+use common::*;
+use peeker_sandbox::clock::SystemClock;
+use peeker_sandbox::{start, Config};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Sends `head` (request line and headers, as given) and reads until the
+/// server closes; `None` if it stays open for 30 s.
+async fn raw_exchange(addr: std::net::SocketAddr, head: &str) -> Option<String> {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut out))
+        .await
+        .ok()?
+        .ok()?;
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_come_from_the_bound_address_not_host() {
+    let sb = Sandbox::default().await;
+    for name in ["a", "b"] {
+        sb.post(
+            "/bundles",
+            &json!({ "name": name, "monthly_sending_volume": 25000 }),
+        )
+        .await;
+    }
+    let answer = raw_exchange(
+        sb.handle.addr,
+        "GET /partner/v1/bundles?per_page=1 HTTP/1.1\r\nHost: evil.example\r\n\
+         Authorization: Bearer pk_test_links\r\nConnection: close\r\n\r\n",
+    )
+    .await
+    .expect("answered");
+    let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let base = format!("{}/partner/v1/bundles", sb.handle.base_url());
+    for link in [
+        &body["links"]["first"],
+        &body["links"]["next"],
+        &body["meta"]["path"],
+    ] {
+        let link = link.as_str().unwrap();
+        assert!(link.starts_with(&base), "{link}");
+    }
+    assert!(!answer.contains("evil.example"));
+    sb.handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_sent_request_is_cut_off_after_the_header_timeout() {
+    let sb = Sandbox::default().await;
+    assert_eq!(
+        Config::default().header_read_timeout,
+        Duration::from_secs(10)
+    );
+    // Headers never finished: the server closes the connection by itself.
+    let closed = raw_exchange(
+        sb.handle.addr,
+        "GET /partner/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pk_te",
+    )
+    .await;
+    assert!(closed.is_some(), "the connection stayed open");
+    assert_eq!(sb.get("/me").await.status, 200, "still serving");
+    sb.handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rate_limit_table_keeps_the_most_recently_used_keys() {
+    let sb = Sandbox::start(Config {
+        rate_limit: 1,
+        rate_limit_keys: 3,
+        ..config()
+    })
+    .await;
+    let me = |key: &'static str| {
+        let sb = &sb;
+        async move { sb.send("GET", "/me", None, Some(key)).await.status }
+    };
+    assert_eq!(me("pk_test_a").await, 200);
+    assert_eq!(me("pk_test_a").await, 429);
+    assert_eq!(me("pk_test_b").await, 200);
+    assert_eq!(me("pk_test_c").await, 200);
+    assert_eq!(me("pk_test_a").await, 429, "a is used again: most recent");
+    assert_eq!(me("pk_test_d").await, 200, "drops b, the least recent");
+    assert_eq!(me("pk_test_a").await, 429, "a was kept");
+    for i in 0..50 {
+        let key: &'static str = Box::leak(format!("pk_test_many_{i}").into_boxed_str());
+        assert_eq!(me(key).await, 200);
+    }
+    assert_eq!(sb.state().await["rate_limit_keys"], 3);
+    assert_eq!(me("pk_test_a").await, 200, "a fresh window once dropped");
+    sb.handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_host_needs_an_admin_token_which_guards_the_controls() {
+    // Refused before anything is bound.
+    for host in ["0.0.0.0", "192.0.2.1", "::"] {
+        let err = start(
+            Config {
+                host: host.into(),
+                ..config()
+            },
+            Arc::new(SystemClock::default()),
+        )
+        .await
+        .err()
+        .expect("refused");
+        assert!(err.contains("--admin-token"), "{err}");
+    }
+    let bin = env!("CARGO_BIN_EXE_peeker-sandbox");
+    let out = std::process::Command::new(bin)
+        .args(["--host", "0.0.0.0", "--port", "0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--admin-token"));
+
+    // With a token, every control needs it; the API does not.
+    let sb = Sandbox::start(Config {
+        admin_token: Some("adm_secret_token".into()),
+        ..config()
+    })
+    .await;
+    let state = "/_sandbox/state";
+    assert_eq!(sb.send("GET", state, None, None).await.status, 401);
+    let wrong = sb.send("GET", state, None, Some("adm_secret_toke")).await;
+    assert_eq!((wrong.status, wrong.code()), (401, "unauthorized"));
+    assert!(!wrong.body.to_string().contains("adm_secret_token"));
+    let reset = sb.send("POST", "/_sandbox/reset", None, None).await;
+    assert_eq!(reset.status, 401);
+    let ok = sb.send("GET", state, None, Some("adm_secret_token")).await;
+    assert_eq!(ok.status, 200);
+    assert_eq!(sb.get("/me").await.status, 200);
+    sb.handle.stop().await;
+}
