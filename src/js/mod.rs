@@ -11,6 +11,8 @@ mod client;
 mod request;
 #[cfg(feature = "full")]
 mod validate;
+#[cfg(feature = "full")]
+mod token;
 mod webhook;
 
 #[cfg(feature = "full")]
