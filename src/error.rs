@@ -188,7 +188,10 @@ mod tests {
         let both = envelope(&[two.clone(), one.clone()]);
         assert_eq!(both["error"]["code"], "domain_count_mismatch");
         assert_eq!(both["error"].get("field"), None);
-        assert_eq!(both["error"]["details"]["problems"][1]["field"], "domains[2]");
+        assert_eq!(
+            both["error"]["details"]["problems"][1]["field"],
+            "domains[2]"
+        );
         assert_eq!(envelope(&[])["error"]["code"], "invalid_request");
     }
 }

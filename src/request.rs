@@ -183,9 +183,16 @@ fn encode_into(out: &mut String, s: &str, keep: &[u8]) {
     }
 }
 
-/// An id as one path segment; empty or oversized ids are refused.
+/// An id as one path segment. Empty, `.` and `..` are refused (a server or
+/// proxy would resolve them to another path: `orders.cancel("..")` must not
+/// become `POST /cancel`), as are oversized ids and control characters.
 fn segment(id: &str) -> std::result::Result<String, Problem> {
-    if id.is_empty() || id.len() > 255 || id.chars().any(char::is_control) {
+    if id.is_empty()
+        || id == "."
+        || id == ".."
+        || id.len() > 255
+        || id.chars().any(char::is_control)
+    {
         let why = if id.is_empty() {
             "is empty"
         } else {

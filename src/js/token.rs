@@ -72,6 +72,12 @@ export interface EndpointMatch {
  */
 export function matchEndpoint(method: string, path: string): EndpointMatch | null;
 
+/**
+ * `text` with every secret replaced by `[redacted]`, in every form a server
+ * may echo it: raw, JSON-escaped (once or twice) and percent-encoded.
+ */
+export function redactSecrets(text: string, secrets: string[]): string;
+
 /** The API's error envelope for problems: the first is the error, all of them in `details.problems`. */
 export function problemEnvelope(problems: Problem[]): {
   error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
@@ -95,7 +101,7 @@ fn now_of(options: &JsValue) -> Result<i64, PeekerError> {
         return Ok((js_sys::Date::now() / 1000.0).floor() as i64);
     }
     match now.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 && n < 9.0e15 => Ok(n.floor() as i64),
+        Some(n) if (0.0..9.0e15).contains(&n) => Ok(n.floor() as i64),
         _ => Err(PeekerError::new(
             "invalid_options",
             "options.now must be Unix seconds (a non-negative number)",
@@ -175,4 +181,18 @@ pub fn problem_envelope(problems: JsValue) -> JsResult {
         )
     })?;
     to_js(&envelope(&problems))
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = redactSecrets, skip_typescript)]
+pub fn redact_secrets(text: JsValue, secrets: JsValue) -> String {
+    let secrets: Vec<String> = match from_js(&secrets, "secrets") {
+        Ok(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Ok(serde_json::Value::String(s)) => vec![s],
+        _ => Vec::new(),
+    };
+    crate::scrub::Scrubber::new(&secrets).text(&text.as_string().unwrap_or_default())
 }

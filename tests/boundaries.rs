@@ -62,3 +62,23 @@ fn http_request_debug_has_no_body() {
     assert!(!debug.contains("login_password"), "{debug}");
     assert!(debug.contains("/orders"), "{debug}");
 }
+
+#[test]
+fn dot_ids_are_refused_before_sending() {
+    for id in ["", ".", ".."] {
+        for e in [
+            request::cancel_order(id, &Value::Null).unwrap_err(),
+            request::delete_bundle(id).unwrap_err(),
+            request::retrieve_user(id).unwrap_err(),
+            request::update_bundle(id, &json!({})).unwrap_err(),
+        ] {
+            assert_eq!(e.problems[0].field, "id", "{id:?}");
+        }
+    }
+    // Dots inside an id are fine (encoded as they are: unreserved).
+    assert_eq!(
+        request::delete_bundle("a..b").unwrap().path,
+        "/bundles/a..b"
+    );
+    assert_eq!(request::delete_bundle("...").unwrap().path, "/bundles/...");
+}
