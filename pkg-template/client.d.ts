@@ -9,7 +9,15 @@ import type {
 export interface PeekerClientOptions {
   /** `pk_test_…` or `pk_live_…`. May be left out only with a `baseUrl` (a proxy that adds it). */
   apiKey?: string;
-  /** Default `https://api.peeker.ai/partner/v1`. */
+  /**
+   * A browser token (`mintBrowserToken`, from your backend) for the Worker's
+   * `/api` proxy: sent as `Authorization: Bearer …`; needs `baseUrl`, never with `apiKey`.
+   */
+  token?: string;
+  /**
+   * Default `https://api.peeker.ai/partner/v1`. No user or password; `https:`
+   * unless the host is loopback (`127.0.0.1`, `localhost`, `[::1]`).
+   */
   baseUrl?: string;
   /** Retries after the first attempt (default 2). */
   maxRetries?: number;

@@ -144,3 +144,54 @@ impl fmt::Display for PeekerError {
 impl std::error::Error for PeekerError {}
 
 pub type Result<T, E = PeekerError> = std::result::Result<T, E>;
+
+/// The API's error envelope (Part A §A2) for `problems`, as the sandbox and
+/// the Worker answer: the first problem is the error (its code, field and
+/// details); when there are more, `details.problems` lists them all. An empty
+/// field (the body itself) is left out.
+pub fn envelope(problems: &[Problem]) -> Value {
+    let Some(first) = problems.first() else {
+        return serde_json::json!({"error": {"code": codes::INVALID_REQUEST, "message": "the request is invalid"}});
+    };
+    let mut error = serde_json::Map::new();
+    error.insert("code".into(), first.code.clone().into());
+    error.insert("message".into(), first.message.clone().into());
+    if !first.field.is_empty() {
+        error.insert("field".into(), first.field.clone().into());
+    }
+    let mut details = first.details.clone().unwrap_or(Value::Null);
+    if problems.len() > 1 {
+        if !details.is_object() {
+            details = serde_json::json!({});
+        }
+        details["problems"] = serde_json::to_value(problems).unwrap_or(Value::Null);
+    }
+    if !details.is_null() {
+        error.insert("details".into(), details);
+    }
+    serde_json::json!({ "error": error })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn envelope_is_the_first_problem_with_all_of_them_in_details() {
+        let one = Problem::invalid("domains[2]", "bad").with_details(json!({"reason": "x"}));
+        assert_eq!(
+            envelope(std::slice::from_ref(&one)),
+            json!({"error": {"code": "invalid_request", "message": "bad", "field": "domains[2]", "details": {"reason": "x"}}})
+        );
+        let two = Problem::new(codes::DOMAIN_COUNT_MISMATCH, "", "short");
+        let both = envelope(&[two.clone(), one.clone()]);
+        assert_eq!(both["error"]["code"], "domain_count_mismatch");
+        assert_eq!(both["error"].get("field"), None);
+        assert_eq!(
+            both["error"]["details"]["problems"][1]["field"],
+            "domains[2]"
+        );
+        assert_eq!(envelope(&[])["error"]["code"], "invalid_request");
+    }
+}

@@ -15,8 +15,10 @@ pub mod plan;
 pub mod request;
 pub mod retry;
 pub mod route;
+pub mod scrub;
 pub mod sizing;
 pub mod split;
+pub mod token;
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod transport;
 pub mod validate;

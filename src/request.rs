@@ -115,7 +115,8 @@ endpoints! {
 
 /// One request, ready for a transport: path relative to the base URL (ids
 /// already percent-encoded), raw query pairs, and the body bytes (JSON).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` shows the body's size only: it may hold a Smartlead password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     pub endpoint: Endpoint,
     pub method: Method,
@@ -124,6 +125,18 @@ pub struct HttpRequest {
     pub query: Vec<(String, String)>,
     /// `application/json` bytes; `None` sends no body.
     pub body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("endpoint", &self.endpoint)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
 }
 
 impl HttpRequest {
@@ -170,9 +183,16 @@ fn encode_into(out: &mut String, s: &str, keep: &[u8]) {
     }
 }
 
-/// An id as one path segment; empty or oversized ids are refused.
+/// An id as one path segment. Empty, `.` and `..` are refused (a server or
+/// proxy would resolve them to another path: `orders.cancel("..")` must not
+/// become `POST /cancel`), as are oversized ids and control characters.
 fn segment(id: &str) -> std::result::Result<String, Problem> {
-    if id.is_empty() || id.len() > 255 || id.chars().any(char::is_control) {
+    if id.is_empty()
+        || id == "."
+        || id == ".."
+        || id.len() > 255
+        || id.chars().any(char::is_control)
+    {
         let why = if id.is_empty() {
             "is empty"
         } else {

@@ -456,7 +456,7 @@ fn user_sequencer_client_id() {
     only(
         &parse_create_user(&set(base.clone(), "sequencer.provider", json!("hubspot"))).unwrap_err(),
         "sequencer.provider",
-        "\"hubspot\"",
+        "\"smartlead\"",
     );
     only(
         &parse_create_user(&set(

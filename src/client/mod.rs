@@ -68,6 +68,8 @@ pub enum Failure {
     Aborted,
     /// A 2xx whose body is not JSON.
     Decode(String),
+    /// The answer was over 16 MiB; reading stopped there.
+    TooLarge,
 }
 
 impl From<PeekerError> for Failure {
@@ -119,6 +121,7 @@ impl Client {
                     (failure, None)
                 }
                 Err(NoAnswer::Aborted) => return Err(Failure::Aborted),
+                Err(NoAnswer::TooLarge) => return Err(Failure::TooLarge),
                 Err(NoAnswer::TimedOut) => (
                     Failure::Timeout {
                         timeout_ms: opts.timeout_ms,
@@ -413,32 +416,5 @@ fn api_error(status: u16, body: &str) -> ApiError {
         field: None,
         details: None,
         extra: Default::default(),
-    }
-}
-
-/// Replaces every secret (the key, Smartlead passwords) in `text`.
-pub fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_owned();
-    for s in secrets.iter().filter(|s| !s.is_empty()) {
-        if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), "[redacted]");
-        }
-    }
-    out
-}
-
-/// Every `login_password` string anywhere in `value`.
-pub fn passwords(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                match v {
-                    Value::String(s) if k == "login_password" => out.push(s.clone()),
-                    _ => passwords(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| passwords(v, out)),
-        _ => {}
     }
 }

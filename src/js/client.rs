@@ -5,10 +5,11 @@
 
 use super::request::build;
 use super::{from_js, js_error, ErrorKind};
-use crate::client::{passwords, scrub, CallOptions, Client, Config, Failure};
+use crate::client::{CallOptions, Client, Config, Failure};
 use crate::error::{codes, PeekerError};
 use crate::model::ApiError;
 use crate::retry::Poll;
+use crate::scrub::{credentials, Scrubber};
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -187,9 +188,14 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
     let base_url = if absent(&base) {
         DEFAULT_BASE_URL.to_owned()
     } else {
-        match base.as_string() {
-            Some(s) if !s.trim().is_empty() => s.trim().trim_end_matches('/').to_owned(),
-            _ => {
+        // Never echoed: it may carry a password.
+        match base
+            .as_string()
+            .map(|s| crate::validate::names::check_base_url(&s))
+        {
+            Some(Ok(url)) => url,
+            Some(Err(why)) => return Err(bad_option("baseUrl", &format!("baseUrl {why}"))),
+            None => {
                 return Err(bad_option(
                     "baseUrl",
                     "baseUrl must be a URL such as https://api.peeker.ai/partner/v1",
@@ -198,6 +204,33 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
         }
     };
     let key_value = get(options, "apiKey");
+    let token = get(options, "token");
+    if !absent(&token) {
+        // A browser token for the Worker's proxy (mintBrowserToken), never with a key.
+        return match token.as_string() {
+            Some(t)
+                if !t.is_empty()
+                    && t.len() <= 8192
+                    && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                    && absent(&key_value)
+                    && !absent(&base) =>
+            {
+                let config = Config {
+                    base_url,
+                    authorization: Some(format!("Bearer {t}")),
+                    key: Some(t),
+                    max_retries: count(options, "maxRetries", 2, 0, 100)?,
+                    timeout_ms: count(options, "timeoutMs", 30_000, 1, 2_147_483_647)?,
+                    on_retry: on_retry_of(options)?,
+                };
+                Ok((config, count(options, "rateLimitPerMinute", 600, 0, 10_000_000)?))
+            }
+            _ => Err(bad_option(
+                "token",
+                "token must be a browser token from your backend (mintBrowserToken), used with baseUrl = the Worker's /api proxy and without apiKey",
+            )),
+        };
+    }
     let key = if absent(&key_value) && !absent(&base) {
         // Through a proxy that adds the key (the Worker's), none is needed.
         None
@@ -221,16 +254,7 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
         )
         .with_field("apiKey"));
     }
-    let on_retry = get(options, "onRetry");
-    let on_retry = if absent(&on_retry) {
-        None
-    } else {
-        Some(
-            on_retry
-                .dyn_into::<js_sys::Function>()
-                .map_err(|_| bad_option("onRetry", "onRetry must be a function"))?,
-        )
-    };
+    let on_retry = on_retry_of(options)?;
     let config = Config {
         base_url,
         authorization: key.as_ref().map(|k| format!("Bearer {k}")),
@@ -241,6 +265,17 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
     };
     let per_minute = count(options, "rateLimitPerMinute", 600, 0, 10_000_000)?;
     Ok((config, per_minute))
+}
+
+fn on_retry_of(options: &JsValue) -> Result<Option<js_sys::Function>, PeekerError> {
+    let on_retry = get(options, "onRetry");
+    if absent(&on_retry) {
+        return Ok(None);
+    }
+    on_retry
+        .dyn_into::<js_sys::Function>()
+        .map(Some)
+        .map_err(|_| bad_option("onRetry", "onRetry must be a function"))
 }
 
 /// A page with a DOM: `window` and `document` both exist.
@@ -290,10 +325,10 @@ fn run(
                 let mut secrets: Vec<String> = client.config.key.iter().cloned().collect();
                 for arg in [&first, &second] {
                     if let Ok(v) = from_js(arg, "") {
-                        passwords(&v, &mut secrets);
+                        credentials(&v, &mut secrets);
                     }
                 }
-                Err(to_js_error(&name, f, &secrets))
+                Err(to_js_error(&name, f, &Scrubber::new(&secrets)))
             }
         }
     })
@@ -375,16 +410,18 @@ fn retried(retries: u32) -> String {
     }
 }
 
-fn scrub_value(value: &Value, secrets: &[String]) -> JsValue {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    js_sys::JSON::parse(&scrub(&text, secrets)).unwrap_or_default()
+fn scrub_value(value: &Value, scrub: &Scrubber) -> JsValue {
+    let text = serde_json::to_string(&scrub.value(value)).unwrap_or_default();
+    js_sys::JSON::parse(&text).unwrap_or_default()
 }
 
-fn to_js_error(name: &str, failure: Failure, secrets: &[String]) -> JsValue {
+/// The JS error for a failed call: every string in it (message, code,
+/// field, request id, details at any depth) scrubbed of the call's secrets.
+fn to_js_error(name: &str, failure: Failure, scrub: &Scrubber) -> JsValue {
     let simple = |kind: &str, code: &str, message: String| {
         make_error_full(
             kind,
-            &scrub(&message, secrets),
+            &scrub.text(&message),
             code,
             None,
             JsValue::UNDEFINED,
@@ -395,12 +432,20 @@ fn to_js_error(name: &str, failure: Failure, secrets: &[String]) -> JsValue {
     };
     let not_resent = "; it was not sent again because it may have reached the server and is not safe to repeat: check (e.g. with a list call) before sending it again";
     match failure {
-        Failure::Invalid(e) => {
+        Failure::Invalid(mut e) => {
             let kind = if e.problems.is_empty() {
                 ErrorKind::Peeker
             } else {
                 ErrorKind::Validation
             };
+            e.message = scrub.text(&e.message);
+            e.field = e.field.map(|f| scrub.text(&f));
+            e.details = e.details.map(|d| scrub.value(&d));
+            for p in &mut e.problems {
+                p.message = scrub.text(&p.message);
+                p.field = scrub.text(&p.field);
+                p.details = p.details.as_ref().map(|d| scrub.value(d));
+            }
             js_error(kind, &e)
         }
         Failure::Api {
@@ -409,6 +454,13 @@ fn to_js_error(name: &str, failure: Failure, secrets: &[String]) -> JsValue {
             request_id,
             retries,
         } => {
+            let request_id = request_id.map(|id| scrub.text(&id));
+            let error = ApiError {
+                code: scrub.text(&error.code),
+                message: scrub.text(&error.message),
+                field: error.field.map(|f| scrub.text(&f)),
+                ..error
+            };
             let id = request_id
                 .as_deref()
                 .map(|id| format!(" [request {id}]"))
@@ -423,10 +475,10 @@ fn to_js_error(name: &str, failure: Failure, secrets: &[String]) -> JsValue {
             let details = error
                 .details
                 .as_ref()
-                .map_or(JsValue::UNDEFINED, |d| scrub_value(d, secrets));
+                .map_or(JsValue::UNDEFINED, |d| scrub_value(d, scrub));
             make_error_full(
                 "api",
-                &scrub(&message, secrets),
+                &scrub.text(&message),
                 &error.code,
                 error.field.as_deref(),
                 details,
@@ -467,5 +519,10 @@ fn to_js_error(name: &str, failure: Failure, secrets: &[String]) -> JsValue {
             format!("{name}: aborted by its signal"),
         ),
         Failure::Decode(message) => simple("peeker", "invalid_response", format!("{name}: {message}")),
+        Failure::TooLarge => simple(
+            "peeker",
+            "response_too_large",
+            format!("{name}: the answer is over 16 MiB and was cut off; check baseUrl points at the Peeker API (or the Worker's proxy)"),
+        ),
     }
 }

@@ -89,11 +89,25 @@ for (const [cls, name] of [
 }
 
 // JSON text of a value for the wasm side; undefined when JSON.stringify throws
-// (cycles, BigInts), so no exception crosses into wasm. Functions, symbols and
-// undefined at the top become "null".
+// (cycles, BigInts, a throwing getter or a revoked Proxy), so no exception
+// crosses into wasm. Functions, symbols and undefined at the top become
+// "null". A value too deep for the engine's stack is cut below
+// MAX_JSON_DEPTH + 1 levels: the core then reports the depth as a problem.
+const MAX_JSON_DEPTH = 128;
 export function jsonText(value, keys) {
   try {
     return JSON.stringify(value, keys) ?? "null";
+  } catch (e) {
+    if (!(e instanceof RangeError)) return undefined;
+  }
+  try {
+    const depths = new WeakMap();
+    return JSON.stringify(value, function (key, v) {
+      const depth = key === "" && depths.get(this) === undefined ? 0 : (depths.get(this) ?? 0) + 1;
+      if (depth > MAX_JSON_DEPTH + 1) return null;
+      if (typeof v === "object" && v !== null) depths.set(v, depth);
+      return v;
+    }) ?? "null";
   } catch {
     return undefined;
   }
@@ -126,13 +140,17 @@ export function makeError(kind, message, code, field, details, problems, status,
 // Each helper RETURNS its error (Rust passes it on): an exception thrown into
 // a wasm-bindgen `catch` import leaks an externref table slot.
 
-/** The raw body as bytes: a string (UTF-8), a Uint8Array, an ArrayBuffer or another view; undefined for anything else. */
+/** The raw body as bytes: a string (UTF-8), a Uint8Array, an ArrayBuffer or another view; undefined for anything else (a detached buffer, a revoked Proxy). */
 export function webhookPayload(payload) {
-  if (typeof payload === "string") return utf8.encode(payload);
-  if (payload instanceof Uint8Array || payload instanceof ArrayBuffer) return new Uint8Array(payload);
-  if (ArrayBuffer.isView(payload)) {
-    // Other typed arrays and DataViews: their bytes, not their elements.
-    return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  try {
+    if (typeof payload === "string") return utf8.encode(payload);
+    if (payload instanceof Uint8Array || payload instanceof ArrayBuffer) return new Uint8Array(payload);
+    if (ArrayBuffer.isView(payload)) {
+      // Other typed arrays and DataViews: their bytes, not their elements.
+      return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+    }
+  } catch {
+    // Unreadable: refused below, never thrown into the wasm.
   }
   return undefined;
 }
@@ -149,7 +167,12 @@ export function webhookPayloadError(payload) {
 
 /** One secret or several (rotation), each a non-empty string. */
 export function webhookSecrets(secret) {
-  const secrets = Array.isArray(secret) ? Array.from(secret) : [secret];
+  let secrets;
+  try {
+    secrets = Array.isArray(secret) ? Array.from(secret) : [secret];
+  } catch {
+    secrets = [];
+  }
   if (secrets.length === 0 || !secrets.every((s) => typeof s === "string" && s !== "")) {
     return new WebhookVerificationError(
       "the webhook secret must be a non-empty string, or an array of them during rotation",
@@ -159,13 +182,29 @@ export function webhookSecrets(secret) {
   return secrets;
 }
 
-/** `options[name]` in whole seconds, or undefined when absent; throws unless a finite non-negative number. */
+/** Longest accepted `toleranceSeconds`: a day. Longer would all but turn replay protection off. */
+const MAX_TOLERANCE_SECONDS = 86_400;
+
+/**
+ * `options[name]` in whole seconds, or undefined when absent; an
+ * `invalid_options` PeekerError (returned, not thrown) unless a finite
+ * non-negative number — for `toleranceSeconds`, positive and at most a day.
+ */
 export function webhookSeconds(options, name) {
   if (typeof options !== "object" || options === null) return undefined;
   const value = get(options, name);
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    return new PeekerError(`options.${name} must be a non-negative number of seconds`, "invalid_request", name);
+  const tolerance = name === "toleranceSeconds";
+  const ok = typeof value === "number" && Number.isFinite(value) &&
+    (tolerance ? value > 0 && value <= MAX_TOLERANCE_SECONDS : value >= 0);
+  if (!ok) {
+    return new PeekerError(
+      tolerance
+        ? `options.toleranceSeconds must be a positive number of seconds, at most ${MAX_TOLERANCE_SECONDS} (a day)`
+        : `options.${name} must be a non-negative number of seconds`,
+      "invalid_options",
+      name,
+    );
   }
   return Math.floor(value);
 }
@@ -179,6 +218,15 @@ const PEEKER_HEADER_NAMES = [/^peeker-event-id$/i, /^peeker-timestamp$/i, /^peek
  * plain object (names in any case; arrays and repeats joined with ", ").
  */
 export function webhookHeaders(headers) {
+  try {
+    return readPeekerHeaders(headers);
+  } catch {
+    // A throwing getter, a revoked Proxy: unreadable headers, never a throw into wasm.
+    return new WebhookVerificationError("the request headers could not be read", "missing_header");
+  }
+}
+
+function readPeekerHeaders(headers) {
   if (typeof headers !== "object" || headers === null) {
     return new WebhookVerificationError(
       "pass the request headers (a Headers object or a plain object)",
@@ -240,6 +288,14 @@ const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * Peeker-Event-Id.
  */
 export function webhookEvent(payload, body, eventId) {
+  try {
+    return readEvent(payload, body, eventId);
+  } catch {
+    return new WebhookVerificationError("the body is not a Peeker event envelope {id, type, created_at, data}", "invalid_payload");
+  }
+}
+
+function readEvent(payload, body, eventId) {
   let event;
   try {
     event = JSON.parse(typeof payload === "string" ? payload : utf8Strict.decode(body));

@@ -10,6 +10,8 @@ mod client;
 #[cfg(feature = "full")]
 mod request;
 #[cfg(feature = "full")]
+mod token;
+#[cfg(feature = "full")]
 mod validate;
 mod webhook;
 
@@ -86,7 +88,16 @@ fn extras(e: &PeekerError) -> (JsValue, JsValue) {
 #[cfg(feature = "full")]
 pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError> {
     let text = json_text(value, field)?;
-    serde_json::from_str(&text).map_err(|e| not_json(field, &e))
+    serde_json::from_str(&text).map_err(|e| match crate::validate::depth_problem(&text) {
+        // Too deep is a problem with the body (naming its field), not a failure.
+        Some(mut problem) => {
+            if !field.is_empty() {
+                problem.field = crate::validate::names::join_path(field, &problem.field);
+            }
+            PeekerError::validation(vec![problem])
+        }
+        None => not_json(field, &e),
+    })
 }
 
 /// The JSON text of a JS value (`JSON.stringify`).

@@ -43,3 +43,35 @@ export class Attempt {
     this.parent?.removeEventListener("abort", this.onAbort);
   }
 }
+
+/**
+ * The answer's body as text (UTF-8, as `response.text()`), or null as soon
+ * as it is over `limit` bytes: reading stops there and the rest is dropped.
+ */
+export async function readText(response, limit) {
+  if (Number(response.headers.get("content-length")) > limit) {
+    response.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}

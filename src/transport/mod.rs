@@ -31,7 +31,15 @@ extern "C" {
     fn timed_out(this: &Attempt) -> bool;
     #[wasm_bindgen(method)]
     fn done(this: &Attempt);
+
+    /// The body as text, or null past `limit` bytes.
+    #[wasm_bindgen(js_name = readText)]
+    fn read_text(response: &web_sys::Response, limit: f64) -> js_sys::Promise;
 }
+
+/// Largest answer read (16 MiB): past it the call fails rather than
+/// holding an arbitrarily large body in memory.
+pub const MAX_ANSWER_BYTES: u32 = 16 * 1024 * 1024;
 
 /// Milliseconds since the epoch (the std clock panics in wasm32).
 pub fn now_ms() -> f64 {
@@ -70,6 +78,8 @@ pub enum NoAnswer {
     TimedOut,
     /// The connection failed (fetch rejected, or the body could not be read).
     Connection(String),
+    /// The answer was over [`MAX_ANSWER_BYTES`]; it was not read further.
+    TooLarge,
 }
 
 /// One attempt: `request` under `base`, with `authorization` as the header
@@ -89,12 +99,14 @@ pub async fn send(
     let timed_out = attempt.timed_out();
     attempt.done();
     result.map_err(|message| {
-        if signal.is_some_and(AbortSignal::aborted) {
+        if message.is_none() {
+            NoAnswer::TooLarge
+        } else if signal.is_some_and(AbortSignal::aborted) {
             NoAnswer::Aborted
         } else if timed_out {
             NoAnswer::TimedOut
         } else {
-            NoAnswer::Connection(message)
+            NoAnswer::Connection(message.unwrap_or_default())
         }
     })
 }
@@ -104,12 +116,15 @@ async fn exchange(
     authorization: Option<&str>,
     request: &HttpRequest,
     signal: &AbortSignal,
-) -> Result<Answer, String> {
+) -> Result<Answer, Option<String>> {
+    // None: the answer was too large.
     let js_err = |e: JsValue| {
-        js_sys::Reflect::get(&e, &JsValue::from_str("message"))
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_else(|| "fetch failed".to_owned())
+        Some(
+            js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "fetch failed".to_owned()),
+        )
     };
     let headers = web_sys::Headers::new().map_err(js_err)?;
     headers.set("Accept", "application/json").map_err(js_err)?;
@@ -132,12 +147,13 @@ async fn exchange(
         .unchecked_into();
     let status = response.status();
     let request_id = response.headers().get("Peeker-Request-Id").ok().flatten();
-    let text = response.text().map_err(js_err)?;
-    let body = JsFuture::from(text)
+    let text = JsFuture::from(read_text(&response, f64::from(MAX_ANSWER_BYTES)))
         .await
-        .map_err(js_err)?
-        .as_string()
-        .unwrap_or_default();
+        .map_err(js_err)?;
+    if text.is_null() {
+        return Err(None);
+    }
+    let body = text.as_string().unwrap_or_default();
     Ok(Answer {
         status,
         request_id,

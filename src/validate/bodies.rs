@@ -1,7 +1,7 @@
 //! Request bodies: one parser per endpoint that takes a body, each collecting
 //! every problem before answering.
 
-use super::names::show;
+use super::names::{self, show};
 use super::read::{
     array, as_int, check_limit, describe, domain, domain_list, type_name, Dedup, DomainKind, Obj,
     Problems, MAX_TEXT_LEN, MAX_TOKEN_LEN,
@@ -262,6 +262,8 @@ pub fn parse_update_user(v: &Value) -> Parsed<UpdateUser> {
     })
 }
 
+// No message about a `sequencer.*` field echoes its value: a password sent
+// in the wrong field (swapped with login_email, say) must not come back.
 fn user_sequencer(parent: &Obj<'_>, v: &Value, p: &mut Problems) -> Option<UserSequencer> {
     let o = Obj::open(v, &parent.path("sequencer"), p)?;
     let creds = "login credentials belong on an order's sequencer (POST /orders), not on a user";
@@ -287,11 +289,20 @@ fn provider(o: &Obj<'_>, p: &mut Problems) -> Option<SequencerProvider> {
                 o.path("provider"),
                 format!(
                     "provider must be \"smartlead\", the only sequencer the API supports; got {}",
-                    describe(other)
+                    other_value(other)
                 ),
             ));
             None
         }
+    }
+}
+
+/// A sequencer value for a message: its type, never its text.
+fn other_value(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "another string",
+        Value::Number(_) => "another number",
+        other => type_name(other),
     }
 }
 
@@ -317,7 +328,7 @@ fn client_id(o: &Obj<'_>, allow_empty: bool, p: &mut Problems) -> Result<Option<
                     o.path(KEY),
                     format!(
                         "client_id must be a positive integer (the Smartlead client id) or {or_null}, got {}",
-                        describe(v)
+                        other_value(v)
                     ),
                 ));
                 Err(())
@@ -565,7 +576,17 @@ fn order_sequencer(parent: &Obj<'_>, v: &Value, p: &mut Problems) -> Option<Orde
             "the Smartlead login email (Smartlead orders need it)",
             p,
         )
-        .and_then(|v| o.email("login_email", v, p));
+        .and_then(|v| {
+            let email = o.string("login_email", v, names::MAX_EMAIL_LEN, p)?;
+            if names::check_email(&email).is_err() {
+                p.push(Problem::invalid(
+                    o.path("login_email"),
+                    "login_email is not a valid email address (the Smartlead login email)",
+                ));
+                return None;
+            }
+            Some(email)
+        });
     let login_password = password(&o, p);
     Some(OrderSequencer {
         provider: provider?,

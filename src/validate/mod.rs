@@ -99,3 +99,73 @@ entry_points! {
     /// `GET /domains/import?domains=…` lookup.
     parse_import_lookup, validate_import_lookup => ImportLookupQuery = queries::parse_import_lookup;
 }
+
+/// Deepest nesting a body may have (serde_json's own recursion limit).
+pub const MAX_DEPTH: usize = 128;
+
+/// The problem with JSON text nested deeper than [`MAX_DEPTH`], naming the
+/// top-level field that holds the deep part (`""` when the body itself is
+/// an array); `None` when the text is not that deep.
+pub fn depth_problem(text: &str) -> Option<Problem> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    // The last string seen directly inside the top-level object: its key.
+    let mut top_key: Option<String> = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let end = i.min(bytes.len());
+                if depth == 1 && bytes.first() == Some(&b'{') {
+                    // Keys at the top level of an object; a value string there
+                    // is overwritten by the next key before it matters.
+                    let raw = &text[start..end];
+                    top_key = serde_json::from_str::<String>(&format!("\"{raw}\"")).ok();
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let field = if text.trim_start().starts_with('{') {
+                        top_key.unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    return Some(
+                        Problem::invalid(
+                            names::show(&field),
+                            format!("nested deeper than {MAX_DEPTH} levels; no request body is that deep"),
+                        )
+                        .with_details(json!({ "reason": "too_deep", "max_depth": MAX_DEPTH })),
+                    );
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn too_deep_names_the_top_level_field() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(depth_problem(&deep(128)), None);
+        let p = depth_problem(&deep(129)).unwrap();
+        assert_eq!((p.code.as_str(), p.field.as_str()), ("invalid_request", ""));
+        let body = format!(r#"{{"user": "a\"b", "personas": {}}}"#, deep(100_000));
+        let p = depth_problem(&body).unwrap();
+        assert_eq!(p.field, "personas");
+        let ok = format!(r#"{{"a": "{}"}}"#, "[".repeat(500));
+        assert_eq!(depth_problem(&ok), None);
+    }
+}

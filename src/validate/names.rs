@@ -22,6 +22,67 @@ pub const TWO_LEVEL_SUFFIXES: &[&str] = &[
     "com.tw", "com.cn",
 ];
 
+/// A client's `baseUrl`, trimmed and without a trailing `/`, or why not:
+/// `http(s)://host[:port][/path]`, no user or password (they would show in
+/// error texts), nothing after `?` or `#`, and `https:` unless the host is
+/// loopback (`localhost`, `127.x.x.x`, `[::1]`): a key must not cross a
+/// network in clear text.
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim().trim_end_matches('/');
+    let lower = url.to_ascii_lowercase();
+    let (secure, rest) = if lower.starts_with("https://") {
+        (true, &url[8..])
+    } else if lower.starts_with("http://") {
+        (false, &url[7..])
+    } else {
+        return Err("must be an http(s) URL such as https://api.peeker.ai/partner/v1".into());
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) || url.contains(['?', '#', '\\']) {
+        return Err("must be a plain URL (no spaces, query or fragment)".into());
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.contains('@') {
+        return Err("must not carry a user name or password".into());
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6
+            .split(']')
+            .next()
+            .map(|h| format!("[{h}]"))
+            .unwrap_or_default(),
+        None => authority
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase(),
+    };
+    let port = authority[host.len().min(authority.len())..].strip_prefix(':');
+    if host.is_empty()
+        || host == "[]"
+        || port.is_some_and(|p| p.parse::<u16>().map_or(true, |n| n == 0))
+    {
+        return Err("must name a host (and a port from 1 to 65535 if any)".into());
+    }
+    let loopback = host == "localhost"
+        || host == "[::1]"
+        || host.strip_prefix("127.").is_some_and(|r| {
+            r.split('.').count() == 3 && r.split('.').all(|n| n.parse::<u8>().is_ok())
+        });
+    if !secure && !loopback {
+        return Err("must be https:// (http:// only for a loopback host such as 127.0.0.1)".into());
+    }
+    Ok(url.to_owned())
+}
+
+/// `base.key`, or whichever of them is not empty.
+pub fn join_path(base: &str, key: &str) -> String {
+    match (base.is_empty(), key.is_empty()) {
+        (true, _) => key.to_owned(),
+        (_, true) => base.to_owned(),
+        _ => format!("{base}.{key}"),
+    }
+}
+
 /// `value` shortened to at most 60 characters, for echoing in a message.
 pub fn show(value: &str) -> String {
     const MAX: usize = 60;
@@ -279,6 +340,43 @@ mod tests {
             "mail.acme.co.uk",
         ] {
             assert!(!is_registrable(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        for ok in [
+            "https://api.peeker.ai/partner/v1",
+            "https://api.peeker.ai/partner/v1/",
+            "HTTPS://proxy.example:8443/api",
+            "http://127.0.0.1:8787/api",
+            "http://localhost:3000",
+            "http://[::1]:9/x",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(check_base_url(" https://a.b/ ").unwrap(), "https://a.b");
+        for bad in [
+            "http://user:pw@127.0.0.1/api",
+            "https://user@api.peeker.ai",
+            "javascript:alert(1)",
+            "ftp://api.peeker.ai",
+            "http://api.peeker.ai/partner/v1",
+            "http://10.0.0.1/api",
+            "http://127.0.0.1.evil.example/api",
+            "http://localhost.evil.example",
+            "https://",
+            "https://:443/x",
+            "https://a.b:0",
+            "https://a.b:99999",
+            "https://a.b/x?y=1",
+            "https://a.b/x#y",
+            "https://a b",
+            "api.peeker.ai",
+            "",
+        ] {
+            let e = check_base_url(bad).unwrap_err();
+            assert!(!e.contains("pw"), "{e}");
         }
     }
 

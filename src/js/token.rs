@@ -1,0 +1,198 @@
+//! Browser tokens, the route match and the error envelope, for JS: what the
+//! Worker's proxy (and a partner's backend) needs to decide who may spend
+//! the key on which endpoint. Every decision is the core's ([`crate::token`],
+//! [`crate::route`], [`crate::error::envelope`]).
+
+use super::{from_js, js_error, to_js, ErrorKind};
+use crate::error::{codes, envelope, PeekerError, Problem};
+use crate::{route, token};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &str = r#"
+/** The claims of a browser token (contract §A9). */
+export interface BrowserTokenClaims {
+  /** Always `"peeker-proxy"`. */
+  aud: "peeker-proxy";
+  /** The customer: a `usr_…` id or an email. */
+  sub: string;
+  /** Space-separated names of what the token may call, as the client names them: `"orders.create events.read"`. */
+  scope: string;
+  /** Issued at, Unix seconds. */
+  iat: number;
+  /** Expires at, Unix seconds; at most 3600 s after `iat`. */
+  exp: number;
+  [claim: string]: unknown;
+}
+
+export interface MintBrowserTokenClaims {
+  sub: string;
+  /** Endpoint names (`orders.create`, `domains.availability`) and `events.read`; a string (space-separated) or an array. */
+  scope: string | string[];
+  /** Default: now. */
+  iat?: number;
+  /** Default: `iat` + 900 s; at most `iat` + 3600 s. */
+  exp?: number;
+  aud?: "peeker-proxy";
+  [claim: string]: unknown;
+}
+
+/**
+ * A browser token: an HS256 JWT (compact form) for the Worker's `/api` proxy
+ * and `/events`, minted by the partner's backend for one signed-in customer.
+ * `secret` is `PROXY_TOKEN_SECRET` (at least 32 bytes). Throws a
+ * `PeekerError` naming the claim at fault.
+ */
+export function mintBrowserToken(secret: string, claims: MintBrowserTokenClaims): string;
+
+/**
+ * Checks a browser token (signature with any of `secrets`, header, `aud`,
+ * lifetime, expiry with 30 s of skew) and returns its claims as signed.
+ * Throws a `PeekerError`: code `unauthorized` with `details.reason`, or
+ * `invalid_secret` when a secret is unusable. `now`: Unix seconds (default now).
+ */
+export function verifyBrowserToken(
+  token: string,
+  secrets: string | string[],
+  options?: { now?: number },
+): BrowserTokenClaims;
+
+/** The contract endpoint a request names, exactly. */
+export interface EndpointMatch {
+  /** As the client names it: `"orders.create"`. */
+  name: string;
+  /** Path parameters, decoded: `{ id: "ord_…" }`. */
+  params: Record<string, string>;
+}
+
+/**
+ * The endpoint `method path` names (`path` relative to the base URL, still
+ * percent-encoded, without the query), or null. Empty segments, trailing
+ * slashes, `.`/`..`, percent-encoded `/`, `\` or `.` never match.
+ */
+export function matchEndpoint(method: string, path: string): EndpointMatch | null;
+
+/**
+ * `text` with every secret replaced by `[redacted]`, in every form a server
+ * may echo it: raw, JSON-escaped (once or twice) and percent-encoded.
+ */
+export function redactSecrets(text: string, secrets: string[]): string;
+
+/** The API's error envelope for problems: the first is the error, all of them in `details.problems`. */
+export function problemEnvelope(problems: Problem[]): {
+  error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
+};
+"#;
+
+type JsResult = Result<JsValue, JsValue>;
+
+fn fail(e: &PeekerError) -> JsValue {
+    js_error(ErrorKind::Peeker, e)
+}
+
+/// `options.now` in Unix seconds, or the clock's.
+fn now_of(options: &JsValue) -> Result<i64, PeekerError> {
+    let now = if options.is_object() {
+        js_sys::Reflect::get(options, &JsValue::from_str("now")).unwrap_or_default()
+    } else {
+        JsValue::UNDEFINED
+    };
+    if now.is_undefined() || now.is_null() {
+        return Ok((js_sys::Date::now() / 1000.0).floor() as i64);
+    }
+    match now.as_f64() {
+        Some(n) if (0.0..9.0e15).contains(&n) => Ok(n.floor() as i64),
+        _ => Err(PeekerError::new(
+            "invalid_options",
+            "options.now must be Unix seconds (a non-negative number)",
+        )
+        .with_field("now")),
+    }
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = mintBrowserToken, skip_typescript)]
+pub fn mint_browser_token(secret: JsValue, claims: JsValue) -> JsResult {
+    let secret = secret.as_string().ok_or_else(|| {
+        fail(
+            &PeekerError::new(
+                token::INVALID_SECRET,
+                "the token secret must be a string (PROXY_TOKEN_SECRET)",
+            )
+            .with_field("secret"),
+        )
+    })?;
+    let claims = from_js(&claims, "claims").map_err(|e| fail(&e))?;
+    let now = (js_sys::Date::now() / 1000.0).floor() as i64;
+    token::mint(secret.as_bytes(), &claims, now)
+        .map(JsValue::from)
+        .map_err(|e| fail(&e))
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = verifyBrowserToken, skip_typescript)]
+pub fn verify_browser_token(token: JsValue, secrets: JsValue, options: JsValue) -> JsResult {
+    let now = now_of(&options).map_err(|e| fail(&e))?;
+    let secrets: Vec<String> = match from_js(&secrets, "secrets").map_err(|e| fail(&e))? {
+        serde_json::Value::String(s) => vec![s],
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s,
+                _ => String::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let keys: Vec<&[u8]> = secrets.iter().map(|s| s.as_bytes()).collect();
+    let text = token.as_string().unwrap_or_default();
+    let claims = token::verify(&text, &keys, now).map_err(|e| fail(&e))?;
+    to_js(&claims)
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = matchEndpoint, skip_typescript)]
+pub fn match_endpoint(method: JsValue, path: JsValue) -> JsValue {
+    let (Some(method), Some(path)) = (method.as_string(), path.as_string()) else {
+        return JsValue::NULL;
+    };
+    let Some((endpoint, params)) = route::match_route(&method, &path) else {
+        return JsValue::NULL;
+    };
+    let map: serde_json::Map<String, serde_json::Value> = params
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.into()))
+        .collect();
+    to_js(&serde_json::json!({ "name": endpoint.client_name(), "params": map }))
+        .unwrap_or(JsValue::NULL)
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = problemEnvelope, skip_typescript)]
+pub fn problem_envelope(problems: JsValue) -> JsResult {
+    let value = from_js(&problems, "problems").map_err(|e| fail(&e))?;
+    let problems: Vec<Problem> = serde_json::from_value(value).map_err(|_| {
+        fail(
+            &PeekerError::new(
+                codes::INVALID_REQUEST,
+                "pass an array of problems ({code, field, message, details?})",
+            )
+            .with_field("problems"),
+        )
+    })?;
+    to_js(&envelope(&problems))
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = redactSecrets, skip_typescript)]
+pub fn redact_secrets(text: JsValue, secrets: JsValue) -> String {
+    let secrets: Vec<String> = match from_js(&secrets, "secrets") {
+        Ok(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Ok(serde_json::Value::String(s)) => vec![s],
+        _ => Vec::new(),
+    };
+    crate::scrub::Scrubber::new(&secrets).text(&text.as_string().unwrap_or_default())
+}
