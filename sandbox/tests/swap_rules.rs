@@ -55,7 +55,12 @@ async fn premium_swaps_are_microsoft_only_and_count_against_the_tier() {
     let r = sb.post("/swaps", &premium(&google[0], "g-fresh.com")).await;
     assert_eq!((r.status, r.field()), (400, "type"));
     // base: 20 % of 5 active Microsoft inboxes = 1.
-    assert_eq!(sb.post("/swaps", &premium(&ms[0], "q-fresh0.com")).await.status, 201);
+    assert_eq!(
+        sb.post("/swaps", &premium(&ms[0], "q-fresh0.com"))
+            .await
+            .status,
+        201
+    );
     let r = sb.post("/swaps", &premium(&ms[1], "q-fresh1.com")).await;
     assert_eq!((r.status, r.code()), (409, "conflict"));
     assert_eq!(r.body["error"]["details"]["quota"], 1);
@@ -65,19 +70,34 @@ async fn premium_swaps_are_microsoft_only_and_count_against_the_tier() {
         .post("/_sandbox/tier", &json!({ "key": KEY, "tier": "vip" }))
         .await;
     assert_eq!(t.status, 200, "{}", t.body);
-    assert_eq!(sb.post("/swaps", &premium(&ms[1], "q-fresh1.com")).await.status, 201);
+    assert_eq!(
+        sb.post("/swaps", &premium(&ms[1], "q-fresh1.com"))
+            .await
+            .status,
+        201
+    );
     let r = sb.post("/swaps", &premium(&ms[2], "q-fresh2.com")).await;
     assert_eq!(r.body["error"]["details"]["quota"], 2);
     let other = "pk_test_other_key";
     let body = serde_json::to_vec(&premium(&ms[2], "q-fresh2.com")).unwrap();
     assert_eq!(
-        sb.send("POST", "/swaps", Some(body.clone()), Some(other)).await.status,
+        sb.send("POST", "/swaps", Some(body.clone()), Some(other))
+            .await
+            .status,
         409,
         "another key is still base"
     );
-    sb.post("/_sandbox/tier", &json!({ "key": other, "tier": "vip_plus" }))
-        .await;
-    assert_eq!(sb.send("POST", "/swaps", Some(body), Some(other)).await.status, 201);
+    sb.post(
+        "/_sandbox/tier",
+        &json!({ "key": other, "tier": "vip_plus" }),
+    )
+    .await;
+    assert_eq!(
+        sb.send("POST", "/swaps", Some(body), Some(other))
+            .await
+            .status,
+        201
+    );
     // Standard swaps are not counted.
     let r = sb
         .post(
@@ -188,7 +208,11 @@ async fn a_replacement_that_is_not_buyable_waits_for_its_import() {
     sb.wait_status(&format!("/swaps/{id}"), "completed").await;
     let new = sb.domain("taken-mine.com").await;
     assert_eq!(
-        (new["status"].as_str(), new["category"].as_str(), new["order_id"].as_str()),
+        (
+            new["status"].as_str(),
+            new["category"].as_str(),
+            new["order_id"].as_str()
+        ),
         (Some("active"), Some("connected"), Some(order.as_str()))
     );
     assert_eq!(sb.domain("gonly-wait.com").await["status"], "cancelled");
