@@ -2,10 +2,12 @@
 //! summary, reset). See README.md.
 
 use crate::api::Fail;
+use crate::api::TIERS;
 use crate::server::{reply, reply_fail};
+use crate::state::EventRec;
 use crate::{lock, App, Faults};
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{header, Method as HttpMethod};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -21,6 +23,10 @@ pub fn routes(app: Arc<App>) -> Router<Arc<App>> {
     Router::new()
         .route("/_sandbox/faults", get(get_faults).post(set_faults))
         .route("/_sandbox/deliveries", get(deliveries))
+        .route("/_sandbox/deliveries/{id}/retry", post(redeliver))
+        .route("/_sandbox/pending/{id}/resolve", post(resolve))
+        .route("/_sandbox/nameservers", post(nameservers))
+        .route("/_sandbox/tier", post(tier))
         .route("/_sandbox/reset", post(reset))
         .route("/_sandbox/clock", get(clock).post(clock))
         .route("/_sandbox/state", get(summary))
@@ -92,26 +98,132 @@ async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Response {
     reply(200, &json!({ "data": f }))
 }
 
+fn delivery_row(e: &EventRec) -> Value {
+    json!({
+        "id": e.id,
+        "type": e.event_type,
+        "created_at": e.created_at,
+        "outcome": e.outcome,
+        "attempts": e.attempts.iter().filter(|a| !a.duplicate).count(),
+        "max_attempts": e.max_attempts,
+        "duplicates": e.attempts.iter().filter(|a| a.duplicate).count(),
+        "status_codes": e.attempts.iter().map(|a| a.status).collect::<Vec<_>>(),
+        "attempt_log": e.attempts,
+        "next_attempt_at": e.next_attempt_ms.map(crate::clock::iso),
+        "next_attempt_ms": e.next_attempt_ms,
+        "event": serde_json::from_str::<Value>(&e.body).unwrap_or(Value::Null),
+    })
+}
+
 async fn deliveries(State(app): State<Arc<App>>) -> Response {
-    let rows: Vec<Value> = app.read(|st| {
-        st.events
-            .values()
-            .map(|e| {
-                json!({
-                    "id": e.id,
-                    "type": e.event_type,
-                    "created_at": e.created_at,
-                    "outcome": e.outcome,
-                    "attempts": e.attempts.iter().filter(|a| !a.duplicate).count(),
-                    "duplicates": e.attempts.iter().filter(|a| a.duplicate).count(),
-                    "status_codes": e.attempts.iter().map(|a| a.status).collect::<Vec<_>>(),
-                    "attempt_log": e.attempts,
-                    "event": serde_json::from_str::<Value>(&e.body).unwrap_or(Value::Null),
-                })
-            })
-            .collect()
-    });
+    let rows: Vec<Value> = app.read(|st| st.events.values().map(delivery_row).collect());
     reply(200, &json!({ "data": rows }))
+}
+
+/// `POST /_sandbox/deliveries/{id}/retry`: one more attempt of an event that
+/// is not pending (spent or delivered), now.
+async fn redeliver(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let deliver = app.cfg.webhook_url.is_some();
+    let out = app.commit(|st, ctx| {
+        let Some(e) = st.events.get_mut(&id) else {
+            return Err(Fail::not_found(None, "event", &id));
+        };
+        if !deliver {
+            return Err(Fail::new(
+                codes::CONFLICT,
+                "events are not sent: the sandbox runs without --webhook-url",
+            ));
+        }
+        if e.outcome == "pending" {
+            return Err(Fail::new(
+                codes::CONFLICT,
+                "this event is still being delivered; retry once it is delivered or failed",
+            ));
+        }
+        let tries = e.attempts.iter().filter(|a| !a.duplicate).count();
+        e.outcome = "pending".into();
+        e.max_attempts = tries + 1;
+        e.next_attempt_ms = Some(ctx.now);
+        let row = delivery_row(e);
+        st.pending_events.push_back(id.clone());
+        Ok(row)
+    });
+    match out {
+        Ok(row) => reply(200, &json!({ "data": row })),
+        Err(f) => reply_fail(f),
+    }
+}
+
+/// `POST /_sandbox/pending/{id}/resolve`: the partner fixed what the action
+/// asked for; the order, domain or swap it held moves on.
+async fn resolve(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    let out = app.commit(|st, ctx| {
+        crate::lifecycle::resolve_action(st, ctx, &id)
+            .ok_or_else(|| Fail::not_found(None, "pending action", &id))
+    });
+    match out {
+        Ok(a) => reply(200, &json!({ "data": a })),
+        Err(f) => reply_fail(f),
+    }
+}
+
+fn body_field(body: &Bytes, field: &str) -> Result<String, Fail> {
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| Fail::invalid("", format!("the body is not valid JSON: {e}")))?;
+    v.get(field)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| Fail::invalid(field, format!("send {{\"{field}\": \"…\"}}")))
+}
+
+/// `POST /_sandbox/nameservers {"domain"}`: the customer pointed this
+/// name's nameservers; imports waiting on it complete.
+async fn nameservers(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let out = body_field(&body, "domain").and_then(|raw| {
+        let name = peeker_partner::validate::normalize_domain(&raw)
+            .map_err(|e| Fail::invalid("domain", e))?;
+        app.commit(|st, ctx| {
+            let ids = crate::lifecycle::nameservers_set(st, ctx, &name);
+            if ids.is_empty() {
+                return Err(Fail::not_found(Some("domain"), "import waiting on", &name));
+            }
+            let imports: Vec<Value> = ids
+                .iter()
+                .filter_map(|i| st.imports.get(i))
+                .map(crate::state::to_value)
+                .collect();
+            Ok(json!({ "domain": name, "imports": imports }))
+        })
+    });
+    match out {
+        Ok(v) => reply(200, &json!({ "data": v })),
+        Err(f) => reply_fail(f),
+    }
+}
+
+/// `POST /_sandbox/tier {"key", "tier"}`: the premium-swap tier of a key.
+async fn tier(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let out = body_field(&body, "key").and_then(|key| {
+        let tier = body_field(&body, "tier")?;
+        let Some((_, percent)) = TIERS.iter().find(|(t, _)| *t == tier) else {
+            return Err(Fail::invalid(
+                "tier",
+                "tier is one of \"base\", \"premium\", \"vip\", \"vip_plus\"",
+            ));
+        };
+        if !key.starts_with("pk_test_") {
+            return Err(Fail::invalid("key", "key is a sandbox key, pk_test_…"));
+        }
+        app.commit(|st, _| {
+            st.tiers.insert(key.clone(), tier.clone());
+            Ok(json!({ "key": key, "tier": tier, "quota_percent": percent }))
+        })
+    });
+    match out {
+        Ok(v) => reply(200, &json!({ "data": v })),
+        Err(f) => reply_fail(f),
+    }
 }
 
 async fn reset(State(app): State<Arc<App>>) -> Response {
@@ -140,7 +252,15 @@ async fn clock(State(app): State<Arc<App>>, method: HttpMethod, body: Bytes) -> 
                 "send {\"advance_seconds\": n} with n an integer from 0 to 315360000 (ten years)",
             ));
         };
-        app.clock.advance_ms(secs as i64 * 1000);
+        let ms = secs as i64 * 1000;
+        app.clock.advance_ms(ms);
+        // Remembered in the state, so a restart on `--db` keeps the time.
+        if let Err(f) = app.commit(|st, _| {
+            st.clock_offset_ms = st.clock_offset_ms.saturating_add(ms);
+            Ok(())
+        }) {
+            return reply_fail(f);
+        }
     }
     let now = app.now();
     reply(
@@ -166,7 +286,12 @@ async fn summary(State(app): State<Arc<App>>) -> Response {
             "scheduled_steps": st.tasks.len(),
             "rate_limit_keys": lock(&app.rate).len(),
             "charges": st.charges,
-            "charged_cents": st.charges.iter().map(|c| c.amount_cents).sum::<i64>(),
+            "charged_cents": st
+                .charges
+                .iter()
+                .filter(|c| !c.voided)
+                .map(|c| c.amount_cents)
+                .sum::<i64>(),
         })
     });
     reply(200, &json!({ "data": v }))

@@ -365,6 +365,7 @@ async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
         query: &query,
         body: &body,
         base: &app.api_base,
+        key: &key.key,
         preset: key.preset,
     };
     match api::handle(&app, &r) {

@@ -10,6 +10,7 @@ pub mod api;
 pub mod clock;
 mod controls;
 mod db;
+mod deliveries;
 mod layers;
 mod lifecycle;
 mod rate;
@@ -84,12 +85,11 @@ impl Config {
     pub fn step_ms(&self) -> i64 {
         scaled(1000.0, self.time_scale)
     }
-    /// Backoff before retry `n` (1-based): 5 s, 10 s, 20 s, 40 s at scale 1.
+    /// The wait after attempt `n` (1-based) failed (Part A §A6): 1, 10, 100
+    /// and 1000 minutes at scale 1.
     pub fn backoff_ms(&self, n: u32) -> i64 {
-        scaled(
-            5000.0 * f64::from(1u32 << n.saturating_sub(1).min(16)),
-            self.time_scale,
-        )
+        let minutes = 10f64.powi(n.clamp(1, 4) as i32 - 1);
+        scaled(minutes * 60_000.0, self.time_scale)
     }
 }
 
@@ -150,15 +150,10 @@ impl App {
         let (db, state) = match &cfg.db {
             Some(path) => {
                 let db = Db::open(path)?;
-                let mut state: State = db.load()?.unwrap_or_default();
-                // Deliveries that were not acknowledged before the restart
-                // resume at once.
-                let now = clock.now_ms();
-                for id in &state.pending_events {
-                    if let Some(e) = state.events.get_mut(id) {
-                        e.next_attempt_ms = Some(now);
-                    }
-                }
+                let state: State = db.load()?.unwrap_or_default();
+                // The clock resumes where `/_sandbox/clock` left it, so
+                // scheduled steps and delivery retries keep their times.
+                clock.advance_ms(state.clock_offset_ms);
                 (Some(Mutex::new(db)), state)
             }
             None => (None, State::default()),
@@ -231,7 +226,10 @@ impl App {
     /// `POST /_sandbox/reset`: empty tables, no faults, fresh rate windows.
     pub fn reset(&self) -> Result<(), Fail> {
         let mut st = lock(&self.state);
-        *st = State::default();
+        *st = State {
+            clock_offset_ms: st.clock_offset_ms,
+            ..State::default()
+        };
         *lock(&self.faults) = Faults::default();
         lock(&self.rate).clear();
         self.persist(&st)
@@ -306,7 +304,7 @@ pub async fn start(mut cfg: Config, clock: Arc<dyn Clock>) -> Result<Handle, Str
     let tasks = vec![
         tokio::spawn(server::serve(app.clone(), listener, rx.clone())),
         tokio::spawn(lifecycle::run_tasks(app.clone(), rx.clone())),
-        tokio::spawn(lifecycle::run_deliveries(app.clone(), rx)),
+        tokio::spawn(deliveries::run_deliveries(app.clone(), rx)),
     ];
     Ok(Handle {
         addr,

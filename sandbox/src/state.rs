@@ -69,9 +69,30 @@ pub struct SwapRec {
     pub order_id: Option<String>,
     pub user_id: Option<String>,
     /// A user-name swap row whose persona picture is not public ends in
-    /// `action_required`.
+    /// `action_required` with a pending action.
     #[serde(default)]
     pub blocked: bool,
+    /// The replacement is neither in the account nor buyable: the swap waits
+    /// in `action_required` until that name is imported.
+    #[serde(default)]
+    pub waiting_import: bool,
+    /// The persona whose picture blocks a user-name swap row.
+    #[serde(default)]
+    pub persona: Option<PersonaInfo>,
+}
+
+impl SwapRec {
+    /// A swap of domain `d`, nothing holding it.
+    pub fn new(swap: Swap, d: &Domain) -> SwapRec {
+        SwapRec {
+            swap,
+            order_id: d.order_id.clone(),
+            user_id: d.user_id.clone(),
+            blocked: false,
+            waiting_import: false,
+            persona: None,
+        }
+    }
 }
 
 /// What one order charged; the dedupe and "no partial state" tests read it.
@@ -80,6 +101,9 @@ pub struct Charge {
     pub order_id: String,
     pub amount_cents: i64,
     pub created_at: String,
+    /// A failed order's charge is voided: nothing is billed.
+    #[serde(default)]
+    pub voided: bool,
 }
 
 /// A lifecycle step due at `due_ms`.
@@ -98,10 +122,11 @@ pub enum TaskKind {
     FinishOrder {
         order_id: String,
     },
+    /// At `cancels_at`: the domains become `cancelled`, and the order when
+    /// all of its domains are.
     FinishCancel {
         order_id: String,
         domain_ids: Vec<String>,
-        whole: bool,
     },
     FinishImport {
         import_id: String,
@@ -110,12 +135,19 @@ pub enum TaskKind {
         job_id: String,
         domain_ids: Vec<String>,
         failed: Vec<String>,
+        /// Every domain fails for this reason (a target trigger).
+        #[serde(default)]
+        failure: Option<peeker_partner::model::ForwardingFailureReason>,
     },
     SwapInProgress {
         swap_id: String,
     },
     FinishSwap {
         swap_id: String,
+    },
+    /// The end of a premium swap's 14-day warm period: the old domain goes.
+    EndWarm {
+        domain_id: String,
     },
 }
 
@@ -130,6 +162,9 @@ pub struct Attempt {
     /// An injected extra send of an already delivered event.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub duplicate: bool,
+    /// `at` in milliseconds (the sandbox clock).
+    #[serde(default)]
+    pub at_ms: i64,
 }
 
 /// A webhook event: its exact body (the same bytes on every attempt) and
@@ -147,7 +182,17 @@ pub struct EventRec {
     pub outcome: String,
     /// When the next attempt is due, while `pending`.
     pub next_attempt_ms: Option<i64>,
+    /// Attempts allowed before `failed`: 5, one more per manual retry.
+    #[serde(default = "max_attempts")]
+    pub max_attempts: usize,
 }
+
+fn max_attempts() -> usize {
+    MAX_ATTEMPTS
+}
+
+/// Webhook attempts per event (Part A §A6).
+pub const MAX_ATTEMPTS: usize = 5;
 
 /// The whole sandbox state.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -176,6 +221,19 @@ pub struct State {
     pub events: BTreeMap<String, EventRec>,
     /// Ids of events still `pending`, oldest first.
     pub pending_events: VecDeque<String>,
+    /// API key → swap tier (`POST /_sandbox/tier`); absent is `base`.
+    #[serde(default)]
+    pub tiers: BTreeMap<String, String>,
+    /// Domain name → when it was last premium-swapped in or out (the 30-day
+    /// cooldown).
+    #[serde(default)]
+    pub premium_swapped: HashMap<String, i64>,
+    /// Names whose nameservers were set (`POST /_sandbox/nameservers`).
+    #[serde(default)]
+    pub nameservers_set: std::collections::BTreeSet<String>,
+    /// How far `/_sandbox/clock` moved the clock: restored on a restart.
+    #[serde(default)]
+    pub clock_offset_ms: i64,
 }
 
 /// What a state change needs besides the state: the time, id source and
@@ -232,6 +290,7 @@ impl State {
                 attempts: Vec::new(),
                 outcome: outcome.to_owned(),
                 next_attempt_ms: next,
+                max_attempts: MAX_ATTEMPTS,
             },
         );
         self.trim_events();
@@ -288,6 +347,11 @@ impl State {
 /// A model value as JSON (an event's `data`).
 pub fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Whether a label of `name` contains `word` (the scenario triggers).
+pub fn has_label(name: &str, word: &str) -> bool {
+    name.split('.').any(|l| l.contains(word))
 }
 
 /// Not cancelled (a cancelled domain is released for new orders).

@@ -26,6 +26,8 @@ struct Got {
 struct Receiver {
     url: String,
     got: Arc<Mutex<Vec<Got>>>,
+    /// How many more requests get a 500.
+    fails: Arc<AtomicUsize>,
     stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -64,7 +66,12 @@ async fn receiver(fail_first: usize) -> Receiver {
             })
             .await;
     });
-    Receiver { url, got, stop: tx }
+    Receiver {
+        url,
+        got,
+        fails,
+        stop: tx,
+    }
 }
 
 impl Receiver {
@@ -160,11 +167,11 @@ async fn order_lifecycle_is_delivered_and_signed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retries_with_backoff_then_gives_up() {
     // The first two attempts fail: the event is delivered on the third,
-    // with the same id and growing gaps.
+    // with the same id and bytes, after 1 and 10 minutes × time scale.
     let rx = receiver(2).await;
     let sb = Sandbox::start(Config {
         webhook_url: Some(rx.url.clone()),
-        time_scale: 0.02, // backoff 100 ms, 200 ms, …
+        time_scale: 0.001, // waits of 60 ms, 600 ms, …
         ..config()
     })
     .await;
@@ -188,37 +195,91 @@ async fn retries_with_backoff_then_gives_up() {
         got.iter().all(|g| g.body == got[0].body),
         "same bytes every attempt"
     );
-    let gap1 = got[1].at - got[0].at;
-    let gap2 = got[2].at - got[1].at;
-    assert!(gap1 >= Duration::from_millis(90), "{gap1:?}");
-    assert!(gap2 >= Duration::from_millis(190), "{gap2:?}");
     let d = &sb.deliveries().await[0];
     assert_eq!(d["type"], "domain_import.completed");
     assert_eq!(d["attempts"], 3);
     assert_eq!(d["status_codes"], json!([500, 500, 200]));
+    let at: Vec<i64> = d["attempt_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["at_ms"].as_i64().unwrap())
+        .collect();
+    assert!(at[1] - at[0] >= 60 && at[2] - at[1] >= 600, "{at:?}");
     sb.handle.stop().await;
     let _ = rx.stop.send(());
 
-    // A receiver that always fails: 5 attempts, then `failed`.
+    // A receiver that always fails, at time scale 1 on a clock the test
+    // moves: the waits are 1, 10, 100 and 1000 minutes (Part A §A6), then
+    // the event is `failed` after 5 attempts.
     let rx = receiver(usize::MAX).await;
     let sb = Sandbox::start(Config {
         webhook_url: Some(rx.url.clone()),
-        time_scale: 0.002,
+        time_scale: 1.0,
         ..config()
     })
     .await;
+    let advance = |secs: i64| {
+        let sb = &sb;
+        async move {
+            sb.post("/_sandbox/clock", &json!({ "advance_seconds": secs }))
+                .await;
+        }
+    };
     sb.post("/domains/import", &json!({ "domains": ["fail-acme.com"] }))
         .await;
+    advance(2).await; // the import completes: one event
+    for (n, wait_ms) in [(1, 60_000), (2, 600_000), (3, 6_000_000), (4, 60_000_000)] {
+        sb.wait_for("an attempt", || async {
+            sb.deliveries()
+                .await
+                .first()
+                .is_some_and(|d| d["attempts"] == n)
+        })
+        .await;
+        let d = &sb.deliveries().await[0];
+        let last = d["attempt_log"][n - 1]["at_ms"].as_i64().unwrap();
+        assert_eq!(d["next_attempt_ms"].as_i64().unwrap() - last, wait_ms);
+        advance(wait_ms / 1000).await;
+    }
     sb.wait_for("failed", || async {
-        sb.deliveries()
-            .await
-            .first()
-            .is_some_and(|e| e["outcome"] == "failed")
+        sb.deliveries().await[0]["outcome"] == "failed"
     })
     .await;
-    assert_eq!(sb.deliveries().await[0]["attempts"], 5);
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let d = sb.deliveries().await[0].clone();
+    assert_eq!(
+        (d["attempts"].clone(), d["next_attempt_ms"].clone()),
+        (json!(5), Value::Null)
+    );
     assert_eq!(rx.all().len(), 5);
+    assert_eq!(sb.deliveries().await.len(), 1);
+
+    // Spent: redelivered on request, once, with the same id.
+    let id = d["id"].as_str().unwrap().to_owned();
+    rx.fails.store(0, Ordering::SeqCst);
+    let retry = format!("/_sandbox/deliveries/{id}/retry");
+    let r = sb.post(&retry, &json!({})).await;
+    assert_eq!(
+        (r.status, r.data()["outcome"].as_str()),
+        (200, Some("pending"))
+    );
+    sb.wait_for("redelivered", || async {
+        sb.deliveries().await[0]["outcome"] == "delivered"
+    })
+    .await;
+    assert_eq!(sb.deliveries().await[0]["attempts"], 6);
+    let got = rx.all();
+    assert_eq!(got.len(), 6);
+    assert_eq!(got[5].headers["peeker-event-id"].to_str().unwrap(), id);
+    assert_eq!(got[5].body, got[0].body);
+    let again = sb.post(&retry, &json!({})).await;
+    assert_eq!(again.status, 200, "a delivered event can be sent again");
+    assert_eq!(
+        sb.post("/_sandbox/deliveries/evt_nope/retry", &json!({}))
+            .await
+            .status,
+        404
+    );
     sb.handle.stop().await;
     let _ = rx.stop.send(());
 }
@@ -277,6 +338,11 @@ async fn dedupe_window_is_24_hours() {
     assert_eq!(sb.state().await["charges"].as_array().unwrap().len(), 1);
     // Release the domains, then move past 24 h: the same body is a new order.
     sb.raw("POST", &format!("/orders/{id}/cancel"), None).await;
+    sb.post(
+        "/_sandbox/clock",
+        &json!({ "advance_seconds": 31 * 86_400 }),
+    )
+    .await;
     sb.wait_for("cancelled", || async {
         sb.get("/orders?status=cancelled").await.body["data"]
             .as_array()
@@ -310,7 +376,7 @@ async fn restart_on_the_same_db_loses_nothing() {
     let sb = Sandbox::start(Config {
         webhook_url: Some(dead_url),
         db: Some(db.clone()),
-        time_scale: 1.0, // first retry only after 5 s: still pending at stop
+        time_scale: 1.0, // first retry only after 1 min: still pending at stop
         ..config()
     })
     .await;
@@ -343,9 +409,18 @@ async fn restart_on_the_same_db_loses_nothing() {
         .map(|e| e["id"].as_str().unwrap().to_owned())
         .collect();
     assert!(!pending.is_empty());
+    // A moved clock is kept across the restart too.
+    sb.post("/_sandbox/clock", &json!({ "advance_seconds": 10 }))
+        .await;
+    let first = sb.deliveries().await[0].clone();
+    let clock_before = sb.get("/_sandbox/clock").await.data()["now_ms"]
+        .as_i64()
+        .unwrap();
     sb.handle.stop().await;
 
-    // Restart on the same file with a working receiver.
+    // Restart on the same file with a working receiver: the retry schedule
+    // continues where it was (the first event's second attempt is still due
+    // 1 min after its first), nothing is lost.
     let rx = receiver(0).await;
     let sb = Sandbox::start(Config {
         webhook_url: Some(rx.url.clone()),
@@ -353,9 +428,24 @@ async fn restart_on_the_same_db_loses_nothing() {
         ..config()
     })
     .await;
+    let now = sb.get("/_sandbox/clock").await.data()["now_ms"]
+        .as_i64()
+        .unwrap();
+    assert!(now >= clock_before);
+    let resumed = sb.deliveries().await[0].clone();
+    assert_eq!(resumed["id"], first["id"]);
+    assert_eq!(resumed["attempts"], 1);
+    assert_eq!(resumed["next_attempt_ms"], first["next_attempt_ms"]);
     assert_eq!(sb.get(&format!("/bundles/{bundle}")).await.status, 200);
     let orders = sb.get("/orders").await;
     assert_eq!(orders.body["data"][0]["id"], order.as_str());
+    sb.post("/_sandbox/clock", &json!({ "advance_seconds": 60 }))
+        .await;
+    sb.wait_for("the second attempt", || async {
+        sb.deliveries().await[0]["outcome"] == "delivered"
+    })
+    .await;
+    assert_eq!(sb.deliveries().await[0]["attempts"], 2);
     sb.wait_for("order completed after restart", || async {
         sb.get("/orders").await.body["data"][0]["status"] == "completed"
     })

@@ -4,7 +4,7 @@
 
 use super::decode::{json_body, parsed};
 use super::{data, Answer, Fail, Req};
-use crate::state::{is_live, State};
+use crate::state::{has_label, is_live, State};
 use peeker_partner::error::{codes, Problem};
 use peeker_partner::model::*;
 use peeker_partner::validate;
@@ -13,20 +13,68 @@ use serde_json::json;
 pub const PRICE_CENTS: i64 = 1300;
 pub const RENEWAL_CENTS: i64 = 1500;
 
-/// `POST /domains/availability`.
+/// `POST /domains/availability`: one row per name in body order; a name
+/// the core refuses gets a `reason: "invalid"` row (as sent) and the others
+/// are answered. Anything else wrong with the body (not a list, over 50
+/// names, a repeated name, a name that is not a string) is a 400.
 pub fn check(r: &Req<'_>) -> Answer {
-    let q = parsed(validate::parse_availability(&json_body(r.body)?))?;
-    let rows: Vec<AvailabilityRow> = q.domains.iter().map(|d| availability(d)).collect();
+    let body = json_body(r.body)?;
+    let (names, malformed) = match validate::parse_availability(&body) {
+        Ok(q) => (q.domains, Vec::new()),
+        Err(problems) => without_malformed_names(&body, problems)?,
+    };
+    let rows: Vec<AvailabilityRow> = names
+        .iter()
+        .enumerate()
+        .map(|(i, d)| match malformed.iter().find(|(at, _)| *at == i) {
+            Some((_, raw)) => unavailable(raw, UnavailableReason::Invalid),
+            None => availability(d),
+        })
+        .collect();
     data(200, json!({ "domains": rows }))
 }
 
-/// The deterministic availability of a (normalised) name (Part A §A8): a label
-/// containing `invalid` → invalid, `taken` → taken, `premium` → premium,
-/// `gonly` → Google only; anything else is available for both.
+/// The body again with every string the core refuses as a name put aside:
+/// the names (placeholders where one was put aside) and the put-aside
+/// `(index, name as sent)`; or the problems that remain.
+fn without_malformed_names(
+    body: &serde_json::Value,
+    problems: Vec<Problem>,
+) -> Result<(Vec<String>, Vec<(usize, String)>), Fail> {
+    let items = body.get("domains").and_then(|d| d.as_array());
+    let Some(items) = items.filter(|i| i.len() <= validate::AVAILABILITY_MAX) else {
+        return Err(Fail::from_problems(problems));
+    };
+    let mut malformed = Vec::new();
+    let mut patched = body.clone();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(s) = item.as_str() {
+            if validate::normalize_domain(s).is_err() {
+                malformed.push((i, s.to_owned()));
+                // A name no one sends, so it repeats nothing.
+                patched["domains"][i] = json!(format!("malformed-{i}.sandbox-placeholder.com"));
+            }
+        }
+    }
+    if malformed.is_empty() {
+        return Err(Fail::from_problems(problems));
+    }
+    let q = parsed(validate::parse_availability(&patched))?;
+    Ok((q.domains, malformed))
+}
+
+/// The deterministic availability of a (normalised) name (Part A §A8 and the
+/// scenario triggers in README.md): a label containing `invalid`, `errored`,
+/// `stale`, `taken` or `premium` gives that reason (in this order), `gonly`
+/// is Google only; anything else is available for both.
 pub fn availability(name: &str) -> AvailabilityRow {
-    let has = |word: &str| name.split('.').any(|l| l.contains(word));
+    let has = |word: &str| has_label(name, word);
     let reason = if has("invalid") {
         UnavailableReason::Invalid
+    } else if has("errored") {
+        UnavailableReason::Errored
+    } else if has("stale") {
+        UnavailableReason::Stale
     } else if has("taken") {
         UnavailableReason::Taken
     } else if has("premium") {

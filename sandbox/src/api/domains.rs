@@ -20,17 +20,16 @@ pub fn list(app: &App, r: &Req<'_>) -> Answer {
         |st| &st.domains,
         |st, q: &ListDomainsQuery, d: &Domain| {
             let user = d.user_id.as_deref().unwrap_or("");
-            let email_user = q.user_email.as_ref().map(|e| {
-                st.user_by_email
-                    .get(&e.to_ascii_lowercase())
-                    .map(String::as_str)
-                    .unwrap_or_default()
-            });
+            // An email no user has matches no domain.
+            let email_user = q
+                .user_email
+                .as_ref()
+                .map(|e| st.user_by_email.get(&e.to_ascii_lowercase()));
             q.category
                 .as_deref()
                 .is_none_or(|c| d.category.as_str() == c)
                 && q.user_id.as_deref().is_none_or(|u| user == u)
-                && email_user.is_none_or(|u| user == u)
+                && email_user.is_none_or(|u| u.is_some_and(|u| d.user_id.as_ref() == Some(u)))
                 && q.usable_for.as_deref().is_none_or(|p| {
                     d.usable_for
                         .as_ref()

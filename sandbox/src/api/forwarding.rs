@@ -2,16 +2,20 @@
 
 use super::decode::{json_body, parsed};
 use super::{data, Answer, Fail, Req};
+use crate::lifecycle::target_failure;
 use crate::state::{is_live, TaskKind};
 use crate::App;
 use peeker_partner::model::*;
 use peeker_partner::validate;
 
 /// Domains of the account (by id or name) are repointed after one step;
-/// names the account does not hold fail `dns_lookup_failed`.
+/// names the account does not hold fail `dns_lookup_failed`; a target whose
+/// host contains `unreachable` or `invalidtarget` fails every domain with
+/// `target_unreachable` or `invalid_target`.
 pub fn create(app: &App, r: &Req<'_>) -> Answer {
     let q = parsed(validate::parse_forwarding(&json_body(r.body)?))?;
     app.commit(|st, ctx| {
+        let failure = target_failure(&q.forwarding_url);
         let mut ids = Vec::new();
         let mut failed = Vec::new();
         for r in &q.domains {
@@ -39,6 +43,7 @@ pub fn create(app: &App, r: &Req<'_>) -> Answer {
                 job_id: job.id.clone(),
                 domain_ids: ids,
                 failed,
+                failure,
             },
         );
         data(202, job)

@@ -21,6 +21,7 @@ mod users;
 pub use error::{status_for, Fail};
 pub use orders::{DEDUPE_MS, GOOGLE_LICENSE_CENTS, MICROSOFT_LICENSE_CENTS};
 pub use paging::DEFAULT_PER_PAGE;
+pub use swaps::{COOLDOWN_MS, TIERS};
 
 use crate::App;
 use peeker_partner::request::Endpoint;
@@ -38,6 +39,8 @@ pub struct Req<'a> {
     pub body: &'a [u8],
     /// `http://host:port/partner/v1`, for `links`.
     pub base: &'a str,
+    /// The API key (swap tiers are set per key).
+    pub key: &'a str,
     pub preset: &'a str,
 }
 

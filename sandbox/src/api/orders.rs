@@ -238,6 +238,7 @@ pub fn create(app: &App, r: &Req<'_>) -> Answer {
             order_id: order_id.clone(),
             amount_cents: total,
             created_at: now_iso,
+            voided: false,
         });
         if let Some(b) = &o.bundle_id {
             st.bundles_used.insert(b.clone(), true);
@@ -364,10 +365,10 @@ fn schedule_provisioning(
 /// `POST /orders/{id}/cancel`: the whole order or some of its domains.
 pub fn cancel(app: &App, r: &Req<'_>) -> Answer {
     let c = parsed(validate::parse_cancel_order(&json_body(r.body)?))?;
-    app.commit(|st, ctx| cancel_order(st, ctx, app, r.id, c))
+    app.commit(|st, ctx| cancel_order(st, ctx, r.id, c))
 }
 
-fn cancel_order(st: &mut State, ctx: &Ctx<'_>, app: &App, id: &str, c: CancelOrder) -> Answer {
+fn cancel_order(st: &mut State, ctx: &Ctx<'_>, id: &str, c: CancelOrder) -> Answer {
     let Some(order) = st.orders.get(id) else {
         return Err(Fail::not_found(None, "order", id));
     };
@@ -428,19 +429,27 @@ fn cancel_order(st: &mut State, ctx: &Ctx<'_>, app: &App, id: &str, c: CancelOrd
     let Some(order) = st.orders.get_mut(id) else {
         return Err(Fail::not_found(None, "order", id));
     };
-    if whole && order.receipt.status != OrderStatus::Cancelled {
+    // Only a cancel that leaves no domain live changes the order (and says
+    // so with `order.cancel_scheduled`); everything ends at `cancels_at`.
+    let now_whole = whole
+        && !matches!(
+            order.receipt.status,
+            OrderStatus::CancelScheduled | OrderStatus::Cancelled
+        );
+    if now_whole {
         order.receipt.status = OrderStatus::CancelScheduled;
     }
+    let cancels_at_ms = crate::clock::plus_one_month(order.created_ms);
     let receipt = order.receipt.clone();
-    let cancels_at = receipt.renews_at.clone().unwrap_or_default();
-    if !newly.is_empty() {
+    if now_whole {
         st.emit(ctx, EventType::OrderCancelScheduled, to_value(&receipt));
+    }
+    if now_whole || !newly.is_empty() {
         st.schedule(
-            ctx.now + app.cfg.step_ms(),
+            cancels_at_ms.max(ctx.now),
             TaskKind::FinishCancel {
                 order_id: id.to_owned(),
                 domain_ids: newly,
-                whole,
             },
         );
     }
@@ -455,7 +464,7 @@ fn cancel_order(st: &mut State, ctx: &Ctx<'_>, app: &App, id: &str, c: CancelOrd
             "id": id,
             "status": receipt.status,
             "cancellation_scheduled_at": crate::clock::iso(ctx.now),
-            "cancels_at": cancels_at,
+            "cancels_at": crate::clock::iso(cancels_at_ms),
             "domains": domains,
         }),
     )

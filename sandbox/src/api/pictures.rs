@@ -1,4 +1,5 @@
-//! Whether Google can fetch a persona picture (Part A §A8).
+//! URL hosts: whether Google can fetch a persona picture (Part A §A8), and
+//! the host a forwarding target trigger reads.
 
 /// Whether a persona picture can be fetched by Google: `null`, `""` and public
 /// http(s) URLs can; loopback, private, link-local and `localhost` hosts
@@ -7,19 +8,8 @@ pub fn picture_is_public(url: Option<&str>) -> bool {
     let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
         return true;
     };
-    let lower = url.trim().to_ascii_lowercase();
-    let Some(rest) = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-    else {
+    let Some(host) = host_of(url) else {
         return false; // file:, data:, …
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let hostport = authority.rsplit('@').next().unwrap_or("");
-    let host = if let Some(v6) = hostport.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        hostport.split(':').next().unwrap_or("")
     };
     let host = host.trim_end_matches('.');
     if host.is_empty()
@@ -52,6 +42,22 @@ pub fn picture_is_public(url: Option<&str>) -> bool {
         }
         Err(_) => true,
     }
+}
+
+/// The lower-cased host of an http(s) URL (no port, user or brackets).
+pub fn host_of(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit('@').next().unwrap_or("");
+    let host = if let Some(v6) = hostport.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        hostport.split(':').next().unwrap_or("")
+    };
+    Some(host.to_owned())
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! `/swaps`: replace a domain on an order, or rename its inboxes.
 
-use super::availability::{resolve, split_failure};
+use super::availability::{resolve, split_failure, Source};
 use super::decode::{json_body, parsed};
 use super::paging::{self, ListSpec, Order};
 use super::pictures::picture_is_public;
 use super::{data, Answer, Fail, Req};
 use crate::state::{to_value, Ctx, State, SwapRec, TaskKind};
 use crate::App;
+use peeker_partner::error::codes;
 use peeker_partner::model::*;
 use peeker_partner::request;
 use peeker_partner::split::{check_domain_split, Split, SplitOutcome};
@@ -50,7 +51,7 @@ pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
 /// `POST /swaps`.
 pub fn create(app: &App, r: &Req<'_>) -> Answer {
     let s = parsed(validate::parse_create_swap(&json_body(r.body)?))?;
-    app.commit(|st, ctx| create_swap(st, ctx, app, s))
+    app.commit(|st, ctx| create_swap(st, ctx, app, r.key, s))
 }
 
 /// `POST /swaps/user_names`.
@@ -81,49 +82,147 @@ fn swap_target(st: &State, reference: &str) -> Result<Domain, Fail> {
     Ok(d.clone())
 }
 
-fn create_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, s: CreateSwap) -> Answer {
+/// Premium swaps allowed per tier, in percent of the active Microsoft
+/// inboxes (Part B §12.8).
+pub const TIERS: [(&str, i64); 4] = [("base", 20), ("premium", 30), ("vip", 40), ("vip_plus", 60)];
+
+/// How long a domain premium-swapped in or out waits before another
+/// premium swap.
+pub const COOLDOWN_MS: i64 = 30 * crate::clock::DAY_MS;
+
+/// The premium rules: the 30-day cooldown on the domain's slot, then the
+/// tier's quota (premium swaps not failed count against it).
+fn premium_allowed(st: &State, ctx: &Ctx<'_>, key: &str, old: &Domain) -> Result<(), Fail> {
+    if let Some(at) = st.premium_swapped.get(&old.domain) {
+        if ctx.now - at < COOLDOWN_MS {
+            let available_at = crate::clock::iso(at + COOLDOWN_MS);
+            return Err(Fail::new(
+                codes::CONFLICT,
+                format!(
+                    "{} was premium-swapped less than 30 days ago; it can be premium-swapped again at {available_at}",
+                    old.domain
+                ),
+            )
+            .field("domain_id")
+            .details(json!({ "reason": "cooldown", "available_at": available_at })));
+        }
+    }
+    let tier = st.tiers.get(key).map(String::as_str).unwrap_or("base");
+    let percent = TIERS
+        .iter()
+        .find(|(t, _)| *t == tier)
+        .map_or(20, |(_, p)| *p);
+    let inboxes = st
+        .domains
+        .values()
+        .filter(|d| {
+            d.category == DomainCategory::Connected
+                && d.provider == Some(Provider::Microsoft)
+                && d.status == DomainStatus::Active
+        })
+        .count() as i64;
+    let quota = inboxes * percent / 100;
+    let used = st
+        .swaps
+        .values()
+        .filter(|s| s.swap.swap_type == SwapType::Premium && s.swap.status != SwapStatus::Failed)
+        .count() as i64;
+    if used >= quota {
+        return Err(Fail::new(
+            codes::CONFLICT,
+            format!(
+                "the {tier} tier allows {quota} premium swaps ({percent} % of {inboxes} active Microsoft inboxes) and {used} are used"
+            ),
+        )
+        .field("type")
+        .details(json!({ "reason": "quota", "tier": tier, "quota": quota, "used": used })));
+    }
+    Ok(())
+}
+
+fn create_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, key: &str, s: CreateSwap) -> Answer {
     let old = swap_target(st, &s.domain_id)?;
     let provider = old.provider.clone().unwrap_or(Provider::Google);
-    if s.swap_type == SwapRequestType::Premium && provider != Provider::Microsoft {
+    let premium = s.swap_type == SwapRequestType::Premium;
+    if premium && provider != Provider::Microsoft {
         return Err(Fail::invalid(
             "type",
             "premium swaps are for Microsoft domains only; use \"standard\"",
         ));
     }
-    let (row, _) = resolve(st, &s.replacement_domain);
-    let need = if provider == Provider::Microsoft {
-        Split {
-            google: 0,
-            microsoft: 1,
+    let name = &s.replacement_domain;
+    if let Some(other) = st.swaps.values().find(|o| {
+        o.swap.replacement_domain.as_ref() == Some(name)
+            && matches!(
+                o.swap.status,
+                SwapStatus::Created | SwapStatus::InProgress | SwapStatus::ActionRequired
+            )
+    }) {
+        return Err(Fail::new(
+            codes::CONFLICT,
+            format!("swap {} is already bringing in {name}", other.swap.id),
+        )
+        .field("replacement_domain")
+        .details(json!({ "swap_id": other.swap.id })));
+    }
+    // Neither in the account nor buyable: accepted, then `action_required`
+    // until the customer imports it.
+    let (row, source) = resolve(st, name);
+    let waiting_import = matches!(source, Source::Unusable)
+        && st.find_domain(name).is_none()
+        && !name.starts_with("dom_");
+    if !waiting_import {
+        let need = if provider == Provider::Microsoft {
+            Split {
+                google: 0,
+                microsoft: 1,
+            }
+        } else {
+            Split {
+                google: 1,
+                microsoft: 0,
+            }
+        };
+        if let SplitOutcome::Err { problems, .. } = check_domain_split(need, &[row]) {
+            let mut f = split_failure(problems);
+            f.error.field = Some("replacement_domain".into());
+            return Err(f);
         }
-    } else {
-        Split {
-            google: 1,
-            microsoft: 0,
-        }
-    };
-    if let SplitOutcome::Err { problems, .. } = check_domain_split(need, &[row]) {
-        let mut f = split_failure(problems);
-        f.error.field = Some("replacement_domain".into());
-        return Err(f);
+    }
+    if premium {
+        premium_allowed(st, ctx, key, &old)?;
     }
     let swap = Swap {
         id: ctx.id("swp_"),
-        swap_type: match s.swap_type {
-            SwapRequestType::Standard => SwapType::Standard,
-            SwapRequestType::Premium => SwapType::Premium,
+        swap_type: if premium {
+            SwapType::Premium
+        } else {
+            SwapType::Standard
         },
         domain_id: old.id.clone(),
-        replacement_domain: Some(s.replacement_domain),
+        replacement_domain: Some(name.clone()),
         status: SwapStatus::Created,
         created_at: crate::clock::iso(ctx.now),
         extra: Default::default(),
     };
-    add_swap(st, ctx, app, &old, swap.clone(), false);
+    if premium {
+        st.premium_swapped.insert(old.domain.clone(), ctx.now);
+        st.premium_swapped.insert(name.clone(), ctx.now);
+    }
+    add_swap(
+        st,
+        ctx,
+        app,
+        swap.clone(),
+        SwapRec {
+            waiting_import,
+            ..SwapRec::new(swap.clone(), &old)
+        },
+    );
     data(201, swap)
 }
 
-fn add_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, d: &Domain, swap: Swap, blocked: bool) {
+fn add_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, swap: Swap, rec: SwapRec) {
     let step = app.cfg.step_ms();
     st.emit(ctx, EventType::SwapCreated, to_value(&swap));
     st.schedule(
@@ -138,15 +237,7 @@ fn add_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, d: &Domain, swap: Swap, bl
             swap_id: swap.id.clone(),
         },
     );
-    st.swaps.insert(
-        swap.id.clone(),
-        SwapRec {
-            swap,
-            order_id: d.order_id.clone(),
-            user_id: d.user_id.clone(),
-            blocked,
-        },
-    );
+    st.swaps.insert(swap.id.clone(), rec);
 }
 
 /// One `user_names` row per inbox on the domain: `google_inboxes_per_domain`
@@ -162,10 +253,16 @@ fn swap_user_names(st: &mut State, ctx: &Ctx<'_>, app: &App, s: UserNameSwap) ->
             .map(|o| o.google_inboxes_per_domain)
             .unwrap_or(2),
     };
-    let blocked = s
+    let unreachable = s
         .personas
         .iter()
-        .any(|p| !picture_is_public(p.profile_picture_url.as_deref()));
+        .find(|p| !picture_is_public(p.profile_picture_url.as_deref()))
+        .map(|p| PersonaInfo {
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+            profile_picture_url: p.profile_picture_url.clone(),
+            extra: Default::default(),
+        });
     let mut rows = Vec::new();
     for _ in 0..inboxes {
         let swap = Swap {
@@ -177,7 +274,12 @@ fn swap_user_names(st: &mut State, ctx: &Ctx<'_>, app: &App, s: UserNameSwap) ->
             created_at: crate::clock::iso(ctx.now),
             extra: Default::default(),
         };
-        add_swap(st, ctx, app, &d, swap.clone(), blocked);
+        let rec = SwapRec {
+            blocked: unreachable.is_some(),
+            persona: unreachable.clone(),
+            ..SwapRec::new(swap.clone(), &d)
+        };
+        add_swap(st, ctx, app, swap.clone(), rec);
         rows.push(swap);
     }
     data(201, json!({ "swaps": rows }))

@@ -188,3 +188,71 @@ pub fn resource(name: &str) -> Value {
     let path = format!("{}/../tests/resources/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(&path).expect(&path)).expect("json")
 }
+
+impl Sandbox {
+    /// `POST /_sandbox/clock`: moves the sandbox clock on.
+    pub async fn advance(&self, secs: i64) {
+        let r = self
+            .post("/_sandbox/clock", &json!({ "advance_seconds": secs }))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+
+    /// The order's current status (from `GET /orders`).
+    pub async fn order_status(&self, id: &str) -> String {
+        let rows = self.get("/orders?per_page=100").await.body["data"].clone();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .map(|o| o["status"].as_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Waits until the order has `status`.
+    pub async fn wait_order(&self, id: &str, status: &str) {
+        self.wait_for(&format!("order {status}"), || async {
+            self.order_status(id).await == status
+        })
+        .await;
+    }
+
+    /// Waits until `GET path` answers `data.status == status`.
+    pub async fn wait_status(&self, path: &str, status: &str) {
+        self.wait_for(&format!("{path} {status}"), || async {
+            self.get(path).await.data()["status"] == status
+        })
+        .await;
+    }
+
+    /// Places a custom order and waits until it is completed; its id.
+    pub async fn completed_order(&self, user: &str, domains: &[&str]) -> String {
+        let r = self.post("/orders", &custom_order(user, domains)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let id = r.data()["id"].as_str().unwrap().to_owned();
+        self.wait_order(&id, "completed").await;
+        id
+    }
+
+    /// The account's domain row named `name`.
+    pub async fn domain(&self, name: &str) -> Value {
+        let rows = self.get("/domains?per_page=100").await.body["data"].clone();
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|d| d["domain"] == name)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// The types of the events whose `data.id` is `id`, in order.
+    pub async fn events_of(&self, id: &str) -> Vec<String> {
+        self.deliveries()
+            .await
+            .iter()
+            .filter(|d| d["event"]["data"]["id"] == id)
+            .map(|d| d["type"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
