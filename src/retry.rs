@@ -41,6 +41,13 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: &'static [Reason] = &[
+        Reason::RateLimited,
+        Reason::ServerError,
+        Reason::Connection,
+        Reason::Timeout,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::RateLimited => "rate_limited",

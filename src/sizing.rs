@@ -32,14 +32,22 @@ pub struct BundleSizing {
     pub microsoft_percent: Option<u8>,
     /// false: the volume is spread over 22 weekdays; true: over 30 days.
     #[serde(default)]
+    #[schemars(skip_serializing_if = "std::ops::Not::not")]
     pub send_on_weekends: bool,
     /// 2 or 3 inboxes per Google domain (default 2).
     #[serde(default = "default_inboxes")]
+    #[schemars(skip_serializing_if = "is_default_inboxes")]
     pub google_inboxes_per_domain: u8,
 }
 
 fn default_inboxes() -> u8 {
     2
+}
+
+/// For the schema only: the field may be left out (it defaults to 2).
+#[allow(dead_code)]
+fn is_default_inboxes(n: &u8) -> bool {
+    *n == default_inboxes()
 }
 
 impl Default for BundleSizing {

@@ -39,6 +39,16 @@ pub mod codes {
     pub const INVALID_PAYLOAD: &str = "invalid_payload";
     pub const EVENT_ID_MISMATCH: &str = "event_id_mismatch";
     pub const INVALID_SECRET: &str = "invalid_secret";
+    /// Every code, for the generated TypeScript union.
+    pub const ALL: &[&str] = &[
+        MISSING_HEADER,
+        INVALID_HEADER,
+        TIMESTAMP_OUT_OF_RANGE,
+        SIGNATURE_MISMATCH,
+        INVALID_PAYLOAD,
+        EVENT_ID_MISMATCH,
+        INVALID_SECRET,
+    ];
 }
 
 /// Why a delivery was refused. Never holds a secret, a signature or a MAC.

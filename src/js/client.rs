@@ -38,7 +38,14 @@ extern "C" {
 #[wasm_bindgen(module = "/src/js/client.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeResources)]
-    fn make_resources(handle: JsValue) -> JsValue;
+    fn make_resources(handle: JsValue, table: JsValue) -> JsValue;
+}
+
+// Generated from the endpoint table by `cargo xtask codegen`.
+#[wasm_bindgen(module = "/src/js/resources.gen.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = resourceTable)]
+    fn resource_table() -> JsValue;
 }
 
 /// The client. Its key lives in wasm memory only: not in a JS property, an
@@ -83,7 +90,7 @@ impl PeekerClient {
         };
         Ok(PeekerClient {
             client,
-            resources: make_resources(handle.into()),
+            resources: make_resources(handle.into(), resource_table()),
             base_url,
         })
     }

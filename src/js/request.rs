@@ -9,51 +9,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
-/** One request, ready for any HTTP client: path relative to the base URL. */
-export interface HttpRequest {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** e.g. `/orders/ord_123/cancel`, ids percent-encoded. */
-  path: string;
-  /** Name/value pairs, not yet encoded, in a fixed order. */
-  query: [string, string][];
-  /** Canonical JSON bytes (`Content-Type: application/json`), or null for no body. */
-  body: Uint8Array | null;
-  /** Whether the request may be re-sent after it may have reached the server (contract §A7). */
-  retry_safe: boolean;
-}
-
-/** Every endpoint, by the name of its client method, with its arguments. */
-export interface RequestBuilders {
-  "me": () => HttpRequest;
-  "bundles.create": (body: CreateBundle) => HttpRequest;
-  "bundles.list": (query?: ListBundlesQuery) => HttpRequest;
-  "bundles.retrieve": (id: string) => HttpRequest;
-  "bundles.update": (id: string, body: UpdateBundle) => HttpRequest;
-  "bundles.delete": (id: string) => HttpRequest;
-  "users.create": (body: CreateUser) => HttpRequest;
-  "users.list": (query?: ListUsersQuery) => HttpRequest;
-  "users.retrieve": (id: string) => HttpRequest;
-  "users.update": (id: string, body: UpdateUser) => HttpRequest;
-  "users.delete": (id: string) => HttpRequest;
-  "domains.availability": (body: AvailabilityRequest) => HttpRequest;
-  "domains.list": (query?: ListDomainsQuery) => HttpRequest;
-  "imports.create": (body: ImportRequest) => HttpRequest;
-  "imports.createJob": (body: ImportJobRequest) => HttpRequest;
-  "imports.retrieve": (id: string) => HttpRequest;
-  "imports.retrieveJob": (id: string) => HttpRequest;
-  "imports.lookup": (query: ImportLookupQuery) => HttpRequest;
-  "forwarding.create": (body: ForwardingRequest) => HttpRequest;
-  "forwarding.retrieve": (id: string) => HttpRequest;
-  "orders.create": (body: CreateOrder) => HttpRequest;
-  "orders.list": (query?: ListOrdersQuery) => HttpRequest;
-  "orders.cancel": (id: string, body?: CancelOrder) => HttpRequest;
-  "orders.pending": (query?: ListPendingQuery) => HttpRequest;
-  "swaps.create": (body: CreateSwap) => HttpRequest;
-  "swaps.list": (query?: ListSwapsQuery) => HttpRequest;
-  "swaps.retrieve": (id: string) => HttpRequest;
-  "swaps.userNames": (body: UserNameSwap) => HttpRequest;
-}
-
 /**
  * The exact request for an endpoint: validated (throws a `ValidationError`
  * listing every problem) and with a canonical body, so the same logical body

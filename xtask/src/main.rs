@@ -6,6 +6,7 @@
 //! `wasm-opt` from the npm `binaryen` package), Debian's chromium and chromedriver.
 
 mod build;
+mod codegen;
 mod demo;
 mod setup;
 mod util;
@@ -17,6 +18,9 @@ const HELP: &str = "\
 cargo xtask <command>
 
   setup   install the toolchain pieces the other commands need (idempotent)
+  codegen [--check]
+          write the generated TypeScript, JS resource table and openapi.json
+          from the endpoint table and model types; --check fails when stale
   build   build the npm package into pkg/
   test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
   demo    build, then serve the partner demo on 127.0.0.1 (sandbox, Worker, www/)
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::all(),
+        Some("codegen") => codegen::run(args.get(1).map(String::as_str) == Some("--check")),
         Some("build") => setup::all().and_then(|_| build::package()),
         Some("test") => test(),
         Some("demo") => demo(),
@@ -59,6 +64,14 @@ fn test() -> util::Result {
     use util::{cargo, run_in, step};
     setup::all()?;
     let root = util::root();
+    step("generated files are up to date");
+    codegen::run(true)?;
+    step("openapi.json passes redocly's recommended rules");
+    run_in(
+        &root,
+        "node_modules/.bin/redocly",
+        &["lint", "--format=summary", codegen::OPENAPI],
+    )?;
     step("format and lints");
     cargo(&["fmt", "--all", "--check"])?;
     cargo(&[
