@@ -309,6 +309,14 @@ pub fn parse_event(body: &[u8], headers: &WebhookHeaders) -> Result<Event, Webho
             format!("the body is not a Peeker event envelope {{id, type, created_at, data}}: {e}"),
         )
     })?;
+    // `data` is the resource itself (Part A §A6): always an object.
+    if !event.data.is_object() {
+        return Err(WebhookError::new(
+            codes::INVALID_PAYLOAD,
+            None,
+            "the event's `data` is not an object (the resource itself)",
+        ));
+    }
     if let Some(id) = headers.event_id.as_deref() {
         if id != event.id {
             return Err(WebhookError::new(

@@ -8,6 +8,7 @@
 mod build;
 mod codegen;
 mod demo;
+mod fuzz_api;
 mod setup;
 mod util;
 mod worker;
@@ -26,6 +27,9 @@ cargo xtask <command>
   demo    build, then serve the partner demo on 127.0.0.1 (sandbox, Worker, www/)
   bench   build, then print the benchmark table
   load    build, then a bounded load (10 s) of signed deliveries on the Worker
+  fuzz-api [EXAMPLES]
+          schemathesis against a running peeker-sandbox with openapi.json
+          (default 100 examples per operation; `test` runs 10)
   fuzz [SECONDS]
           run the cargo-fuzz target for webhook header and envelope parsing
           for a bounded time (default 60 s)
@@ -41,6 +45,10 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("bench") => bench(),
         Some("load") => load(),
+        Some("fuzz-api") => match args.get(1).map_or(Ok(100), |n| n.parse::<u32>()) {
+            Ok(n) => fuzz_api::run(n),
+            Err(_) => Err("fuzz-api takes a number of examples per operation".into()),
+        },
         Some("fuzz") => fuzz(args.get(1).map_or("60", String::as_str)),
         _ => {
             print!("{HELP}");
@@ -111,6 +119,8 @@ fn test() -> util::Result {
         ],
     )?;
     worker::test()?;
+    step("the sandbox against openapi.json (schemathesis)");
+    fuzz_api::run(10)?;
     Ok(())
 }
 
