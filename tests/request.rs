@@ -481,6 +481,6 @@ fn the_table_rows_agree_with_themselves() {
         assert_eq!(e.access(), expected, "{e:?}");
         assert!(e.access().presets().contains(&"full"));
     }
-    assert_eq!(Endpoint::ListOrders.paginated(), true);
+    assert!(Endpoint::ListOrders.paginated());
     assert_eq!(Endpoint::CreateImportJob.success_status(), 202);
 }

@@ -53,11 +53,25 @@ impl Drop for Sandbox {
 }
 
 fn start_sandbox() -> Result<Sandbox> {
-    util::cargo(&["build", "--quiet", "-p", "peeker-sandbox", "--bin", "peeker-sandbox"])?;
+    util::cargo(&[
+        "build",
+        "--quiet",
+        "-p",
+        "peeker-sandbox",
+        "--bin",
+        "peeker-sandbox",
+    ])?;
     let bin = util::root().join("target/debug/peeker-sandbox");
     let mut child = util::command(
         bin.to_str().unwrap_or_default(),
-        &["--port", "0", "--rate-limit", "1000000", "--time-scale", "0.01"],
+        &[
+            "--port",
+            "0",
+            "--rate-limit",
+            "1000000",
+            "--time-scale",
+            "0.01",
+        ],
     )
     .stdout(Stdio::piped())
     .spawn()
