@@ -1,10 +1,4 @@
-import type {
-  AvailabilityRow, Bundle, BundleDeleted, CancelOrder, CreateBundle, CreateOrder, CreateSwap, CreateUser,
-  DataEnvelope, Domain, DomainImport, ForwardingJob, ForwardingRequest, ImportJobRequest, ImportLookup,
-  ImportLookupQuery, ImportRequest, List, ListBundlesQuery, ListDomainsQuery, ListOrdersQuery, ListPendingQuery,
-  ListSwapsQuery, ListUsersQuery, MeResponse, OrderCancellation, OrderReceipt, FullOrder, PendingAction, Swap,
-  UpdateBundle, UpdateUser, User, UserNameSwap, UserNameSwaps,
-} from "./peeker_partner.js";
+import type { ErrorCode, HttpMethod, RetryReason } from "./peeker_partner.js";
 
 export interface PeekerClientOptions {
   /** `pk_test_…` or `pk_live_…`. May be left out only with a `baseUrl` (a proxy that adds it). */
@@ -34,11 +28,11 @@ export interface PeekerClientOptions {
 export interface RetryInfo {
   attempt: number;
   delayMs: number;
-  reason: "rate_limited" | "server_error" | "connection_error" | "timeout";
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  reason: RetryReason;
+  method: HttpMethod;
   path: string;
   status?: number;
-  code?: string;
+  code?: ErrorCode;
   requestId?: string;
 }
 
@@ -61,64 +55,5 @@ export interface WaitOptions extends CallOptions {
   maxWaitMs?: number;
 }
 
-/** `for await (const item of walker)` walks every item of every page. */
-export interface PageWalker<T> extends AsyncIterable<T> {
-  /** The pages themselves. */
-  pages(): AsyncIterable<List<T>>;
-}
-
-type One<T> = Promise<DataEnvelope<T>>;
-
-export declare class PeekerClient {
-  constructor(options: PeekerClientOptions);
-  me(options?: CallOptions): One<MeResponse>;
-  readonly bundles: {
-    create(body: CreateBundle, options?: CallOptions): One<Bundle>;
-    list(query?: ListBundlesQuery, options?: CallOptions): PageWalker<Bundle>;
-    retrieve(id: string, options?: CallOptions): One<Bundle>;
-    update(id: string, body: UpdateBundle, options?: CallOptions): One<Bundle>;
-    delete(id: string, options?: CallOptions): One<BundleDeleted>;
-  };
-  readonly users: {
-    create(body: CreateUser, options?: CallOptions): One<User>;
-    list(query?: ListUsersQuery, options?: CallOptions): PageWalker<User>;
-    retrieve(id: string, options?: CallOptions): One<User>;
-    update(id: string, body: UpdateUser, options?: CallOptions): One<User>;
-    delete(id: string, options?: CallOptions): One<User>;
-  };
-  readonly domains: {
-    /** Any number of names, sent 50 a call within the rate limit; rows in input order. */
-    availability(names: string[], options?: AvailabilityOptions): Promise<AvailabilityRow[]>;
-    list(query?: ListDomainsQuery, options?: CallOptions): PageWalker<Domain>;
-  };
-  readonly imports: {
-    create(body: ImportRequest, options?: CallOptions): One<DomainImport>;
-    createJob(body: ImportJobRequest, options?: CallOptions): One<DomainImport>;
-    retrieve(id: string, options?: CallOptions): One<DomainImport>;
-    retrieveJob(id: string, options?: CallOptions): One<DomainImport>;
-    lookup(query: ImportLookupQuery, options?: CallOptions): One<ImportLookup>;
-    /** Polls until `completed` or `failed`. */
-    wait(id: string, options?: WaitOptions): One<DomainImport>;
-  };
-  readonly forwarding: {
-    create(body: ForwardingRequest, options?: CallOptions): One<ForwardingJob>;
-    retrieve(id: string, options?: CallOptions): One<ForwardingJob>;
-    /** Polls until `completed`, `partial_success` or `failed`. */
-    wait(id: string, options?: WaitOptions): One<ForwardingJob>;
-  };
-  readonly orders: {
-    create(body: CreateOrder, options?: CallOptions): One<OrderReceipt>;
-    list(query?: ListOrdersQuery, options?: CallOptions): PageWalker<FullOrder>;
-    cancel(id: string, body?: CancelOrder, options?: CallOptions): One<OrderCancellation>;
-    pending(query?: ListPendingQuery, options?: CallOptions): PageWalker<PendingAction>;
-  };
-  readonly swaps: {
-    create(body: CreateSwap, options?: CallOptions): One<Swap>;
-    list(query?: ListSwapsQuery, options?: CallOptions): PageWalker<Swap>;
-    retrieve(id: string, options?: CallOptions): One<Swap>;
-    userNames(body: UserNameSwap, options?: CallOptions): One<UserNameSwaps>;
-  };
-  /** `PeekerClient(<baseUrl>)`: never the key. */
-  toString(): string;
-  toJSON(): { baseUrl: string };
-}
+// PeekerClient and PageWalker are generated from the endpoint table.
+export * from "./client.gen.js";

@@ -1,4 +1,4 @@
-import type { Problem } from "./peeker_partner.js";
+import type { ErrorCode, Problem, WebhookErrorCode } from "./peeker_partner.js";
 
 /** Base class: every error this package throws is a PeekerError. */
 export class PeekerError extends Error {
@@ -18,18 +18,13 @@ export class ValidationError extends PeekerError {
 
 /** A webhook could not be verified. */
 export class WebhookVerificationError extends PeekerError {
-  readonly code:
-    | "missing_header"
-    | "invalid_header"
-    | "timestamp_out_of_range"
-    | "signature_mismatch"
-    | "invalid_payload"
-    | "event_id_mismatch"
-    | "invalid_secret";
+  readonly code: WebhookErrorCode;
 }
 
 /** The API answered an error. */
 export class ApiError extends PeekerError {
+  /** The error envelope's code (a newer API may send one this version does not list). */
+  readonly code: ErrorCode;
   /** The HTTP status. */
   readonly status: number;
   /** `Peeker-Request-Id` of the answer: quote it to support. */

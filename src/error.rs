@@ -1,25 +1,26 @@
 //! One error type for the whole crate. Codes are the API's own where one exists
 //! (Part A §A2), so a partner branches on the same strings client- and server-side.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
-use tsify::Tsify;
 
 /// One thing wrong with a request body, found before any request is made.
 ///
 /// `field` is a path into the body as the caller wrote it: `domains[7]`,
 /// `personas[3].profile_picture_url`, `sequencer.login_password`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Problem {
     /// `invalid_request`, `order_shape_conflict`, `domain_count_mismatch`, ...
+    #[schemars(with = "ErrorCode")]
     pub code: String,
     /// Path of the offending field; empty only when the body itself is not an object.
     pub field: String,
     /// What is wrong and how to fix it. Never contains a secret.
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "Record<string, unknown>")]
+    #[schemars(with = "serde_json::Map<String, Value>")]
     pub details: Option<Value>,
 }
 
@@ -44,20 +45,54 @@ impl Problem {
     }
 }
 
-/// The API's error codes (Part A §A2) plus the SDK's own.
-pub mod codes {
-    pub const INVALID_REQUEST: &str = "invalid_request";
-    pub const ORDER_SHAPE_CONFLICT: &str = "order_shape_conflict";
-    pub const DOMAIN_COUNT_MISMATCH: &str = "domain_count_mismatch";
-    pub const DOMAIN_UNAVAILABLE: &str = "domain_unavailable";
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    pub const FORBIDDEN: &str = "forbidden";
-    pub const NOT_FOUND: &str = "not_found";
-    pub const CONFLICT: &str = "conflict";
-    pub const RATE_LIMITED: &str = "rate_limited";
-    pub const INTERNAL_ERROR: &str = "internal_error";
-    /// SDK only: a request was refused before sending because validation failed.
-    pub const VALIDATION_FAILED: &str = "validation_failed";
+/// Declares the wire error codes once: the open enum [`ErrorCode`] (its
+/// schema feeds the generated TypeScript union and the OpenAPI enum) and the
+/// `codes` constants the code matches on.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident $name:ident = $wire:literal,)+) => {
+        crate::open_enum! {
+            /// Every code an error envelope may carry (Part A §A2, plus the
+            /// sandbox's and the Worker's own outside the catalogue). A code
+            /// a newer API sends is kept as it came.
+            pub enum ErrorCode { $($(#[$doc])* $variant = $wire),+ }
+        }
+
+        /// The API's error codes (Part A §A2) plus the SDK's own.
+        pub mod codes {
+            $($(#[$doc])* pub const $name: &str = $wire;)+
+            /// SDK only: a request was refused before sending because validation failed.
+            pub const VALIDATION_FAILED: &str = "validation_failed";
+        }
+    };
+}
+
+error_codes! {
+    /// 400: a field is missing, mistyped or invalid; `field` names it.
+    InvalidRequest INVALID_REQUEST = "invalid_request",
+    /// 400: `bundle_id` together with custom license fields.
+    OrderShapeConflict ORDER_SHAPE_CONFLICT = "order_shape_conflict",
+    /// 422: the picked domains do not fill the split.
+    DomainCountMismatch DOMAIN_COUNT_MISMATCH = "domain_count_mismatch",
+    /// 422: a domain cannot be registered; nothing was charged.
+    DomainUnavailable DOMAIN_UNAVAILABLE = "domain_unavailable",
+    /// 401: the key (or browser token) is missing, malformed or revoked.
+    Unauthorized UNAUTHORIZED = "unauthorized",
+    /// 403: the key's preset does not permit the call.
+    Forbidden FORBIDDEN = "forbidden",
+    /// 404: no such record in this account.
+    NotFound NOT_FOUND = "not_found",
+    /// 405: the path exists, the method does not (`details.allowed_methods`).
+    MethodNotAllowed METHOD_NOT_ALLOWED = "method_not_allowed",
+    /// 409: a conflict, such as a user email in use.
+    Conflict CONFLICT = "conflict",
+    /// 413: the body is over 1 MiB (`details.max_bytes`).
+    PayloadTooLarge PAYLOAD_TOO_LARGE = "payload_too_large",
+    /// 415: a write whose body is not JSON (the Worker's proxy).
+    UnsupportedMediaType UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type",
+    /// 429: wait `details.retry_after_seconds`.
+    RateLimited RATE_LIMITED = "rate_limited",
+    /// 500: the server failed; retry with backoff.
+    InternalError INTERNAL_ERROR = "internal_error",
 }
 
 /// The crate's error: a code, a message a person can act on, the field at fault

@@ -12,19 +12,18 @@ use crate::model::AvailabilityRow;
 use crate::split::{
     assign, classify, domain_key, plural, False, FnvBuild, Kind, Side, Split, True,
 };
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashSet;
-use tsify::Tsify;
 
 /// The answer of [`plan_domains`]:
 /// `{"ok": true, "google": [...], "microsoft": [...], "total_price_cents": n}`
 /// or `{"ok": false, "problems": [...]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum PlanOutcome {
     Ok {
-        #[tsify(type = "true")]
         ok: True,
         /// Domain names for Google, in candidate order.
         google: Vec<String>,
@@ -34,7 +33,6 @@ pub enum PlanOutcome {
         total_price_cents: i64,
     },
     Err {
-        #[tsify(type = "false")]
         ok: False,
         /// What is missing, one problem per shortage.
         problems: Vec<Problem>,

@@ -12,7 +12,9 @@
 #![allow(clippy::result_large_err)]
 
 use crate::error::{codes, PeekerError, Problem, Result};
+use crate::model::*;
 use crate::validate;
+use schemars::{Schema, SchemaGenerator};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -37,11 +39,118 @@ impl Method {
     }
 }
 
+/// Who may call an endpoint, by the key's permission preset (Part B §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Every preset: the reads.
+    Read,
+    /// `limited` and `full`: availability checks.
+    Limited,
+    /// `full` only: every write.
+    Full,
+}
+
+impl Access {
+    /// The presets that may call (`read`, `limited`, `full`).
+    pub fn presets(self) -> &'static [&'static str] {
+        match self {
+            Access::Read => &["read", "limited", "full"],
+            Access::Limited => &["limited", "full"],
+            Access::Full => &["full"],
+        }
+    }
+}
+
+/// What a client method (`client.orders.cancel(id, body?)`) takes, before the
+/// per-call options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Args {
+    None,
+    Id,
+    Body,
+    IdBody,
+    /// The body may be left out; an empty one is not sent.
+    IdOptionalBody,
+    Query,
+    /// The query may be left out.
+    OptionalQuery,
+}
+
+/// The schema of a type, as a `$ref` into the generator's definitions.
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+/// The argument list of a row (`id, body: T = parse`) read in several ways.
+macro_rules! sig {
+    (@args) => { Args::None };
+    (@args id) => { Args::Id };
+    (@args body: $t:ty = $p:path) => { Args::Body };
+    (@args id, body: $t:ty = $p:path) => { Args::IdBody };
+    (@args id, body?: $t:ty = $p:path) => { Args::IdOptionalBody };
+    (@args query: $t:ty = $p:path) => { Args::Query };
+    (@args query?: $t:ty = $p:path) => { Args::OptionalQuery };
+
+    (@body $($x:ident)?) => { None };
+    (@body $(id,)? body$(?)?: $t:ty = $p:path) => { Some(|g| g.subschema_for::<$t>()) };
+    (@body query$(?)?: $t:ty = $p:path) => { None };
+
+    (@query query$(?)?: $t:ty = $p:path) => { Some(|g| g.subschema_for::<$t>()) };
+    (@query $($x:tt)*) => { None };
+
+    (@build $e:ident $id:ident $arg:ident) => { Ok(plain($e)) };
+    (@build $e:ident $id:ident $arg:ident id) => { with_id($e, $id) };
+    (@build $e:ident $id:ident $arg:ident body: $t:ty = $p:path) => {
+        with_body(plain($e), &parsed($p($arg))?)
+    };
+    (@build $e:ident $id:ident $arg:ident id, body: $t:ty = $p:path) => {
+        with_id_and($e, $id, $p($arg)).and_then(|(req, body)| with_body(req, &body))
+    };
+    (@build $e:ident $id:ident $arg:ident id, body?: $t:ty = $p:path) => {
+        with_id_and($e, $id, $p($arg)).and_then(|(req, body)| with_optional_body(req, &body))
+    };
+    (@build $e:ident $id:ident $arg:ident query$(?)?: $t:ty = $p:path) => {
+        with_query(plain($e), &parsed($p($arg))?)
+    };
+
+    (@fn $(#[$m:meta])* $f:ident $e:expr;) => {
+        $(#[$m])* pub fn $f() -> HttpRequest { plain($e) }
+    };
+    (@fn $(#[$m:meta])* $f:ident $e:expr; id) => {
+        $(#[$m])* pub fn $f(id: &str) -> Result<HttpRequest> { $e.build(Some(id), &Value::Null) }
+    };
+    (@fn $(#[$m:meta])* $f:ident $e:expr; body: $t:ty = $p:path) => {
+        $(#[$m])* pub fn $f(body: &$t) -> Result<HttpRequest> { $e.build(None, &to_json(body)?) }
+    };
+    (@fn $(#[$m:meta])* $f:ident $e:expr; id, body: $t:ty = $p:path) => {
+        $(#[$m])* pub fn $f(id: &str, body: &$t) -> Result<HttpRequest> {
+            $e.build(Some(id), &to_json(body)?)
+        }
+    };
+    (@fn $(#[$m:meta])* $f:ident $e:expr; id, body?: $t:ty = $p:path) => {
+        $(#[$m])* pub fn $f(id: &str, body: Option<&$t>) -> Result<HttpRequest> {
+            $e.build(Some(id), &body.map(to_json).transpose()?.unwrap_or(Value::Null))
+        }
+    };
+    (@fn $(#[$m:meta])* $f:ident $e:expr; query$(?)?: $t:ty = $p:path) => {
+        $(#[$m])* pub fn $f(query: &$t) -> Result<HttpRequest> { $e.build(None, &to_json(query)?) }
+    };
+}
+
+/// The endpoint table: every row is everything any surface needs to know of
+/// one endpoint (the client, `buildRequest`, the generated TypeScript and
+/// JS resource table, openapi.json, the sandbox's routes).
 macro_rules! endpoints {
-    ($($(#[$doc:meta])* $name:ident = $method:ident $path:literal $safe:literal $client:literal,)+) => {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident = $method:ident $path:literal as $client:literal {
+            build: $f:ident($($sig:tt)*),
+            response: $status:literal $shape:ident $resp:ty,
+            retry_safe: $safe:literal,
+            access: $access:ident $(,)?
+        }
+    )+) => {
         /// Every endpoint of the contract (Part B §12.9).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Endpoint { $($(#[$doc])* $name,)+ }
+        pub enum Endpoint { $($(#[doc = $doc])* $name,)+ }
 
         impl Endpoint {
             /// Every endpoint, in the order of the endpoint index.
@@ -74,43 +183,305 @@ macro_rules! endpoints {
             pub fn from_client_name(name: &str) -> Option<Endpoint> {
                 match name { $($client => Some(Endpoint::$name),)+ _ => None }
             }
+
+            /// The Rust builder's name (`create_order`), also the OpenAPI `operationId`.
+            pub fn builder_name(self) -> &'static str {
+                match self { $(Endpoint::$name => stringify!($f),)+ }
+            }
+
+            /// The row's doc comment.
+            pub fn summary(self) -> &'static str {
+                match self { $(Endpoint::$name => concat!($($doc),*).trim_ascii(),)+ }
+            }
+
+            pub fn args(self) -> Args {
+                match self { $(Endpoint::$name => sig!(@args $($sig)*),)+ }
+            }
+
+            /// The status of a success answer (Part B §12.9, Part A §A2).
+            pub fn success_status(self) -> u16 {
+                match self { $(Endpoint::$name => $status,)+ }
+            }
+
+            /// Whether the answer is a list page (`{data: [...], links, meta}`)
+            /// rather than `{data: ...}`.
+            pub fn paginated(self) -> bool {
+                match self { $(Endpoint::$name => stringify!($shape) == "Page",)+ }
+            }
+
+            pub fn access(self) -> Access {
+                match self { $(Endpoint::$name => Access::$access,)+ }
+            }
+
+            /// The request body's schema, if it takes one.
+            pub fn body_schema(self) -> Option<SchemaFn> {
+                match self { $(Endpoint::$name => sig!(@body $($sig)*),)+ }
+            }
+
+            /// The query's schema (its properties are the query parameters).
+            pub fn query_schema(self) -> Option<SchemaFn> {
+                match self { $(Endpoint::$name => sig!(@query $($sig)*),)+ }
+            }
+
+            /// The schema of `data` in the answer (of one item, for a page).
+            pub fn response_schema(self) -> SchemaFn {
+                match self { $(Endpoint::$name => |g| g.subschema_for::<$resp>(),)+ }
+            }
+
+            /// The request for this endpoint from JSON arguments: `id` for the
+            /// `{id}` segment, `arg` the body or query (`null` for none). The
+            /// one path every builder, the JS client and the sandbox take:
+            /// validated, normalised, canonical bytes.
+            #[allow(unused_variables)]
+            pub fn build(self, id: Option<&str>, arg: &Value) -> Result<HttpRequest> {
+                let e = self;
+                match self { $(Endpoint::$name => sig!(@build e id arg $($sig)*),)+ }
+            }
         }
+
+        $(sig!(@fn
+            #[doc = concat!("`", stringify!($method), " ", $path, "`:", $(" ", $doc),*)]
+            $f Endpoint::$name; $($sig)*);)+
     };
 }
 
 endpoints! {
-    Me = Get "/me" true "me",
-    CreateBundle = Post "/bundles" false "bundles.create",
-    ListBundles = Get "/bundles" true "bundles.list",
-    RetrieveBundle = Get "/bundles/{id}" true "bundles.retrieve",
-    UpdateBundle = Patch "/bundles/{id}" false "bundles.update",
-    DeleteBundle = Delete "/bundles/{id}" false "bundles.delete",
-    CreateUser = Post "/users" false "users.create",
-    ListUsers = Get "/users" true "users.list",
-    RetrieveUser = Get "/users/{id}" true "users.retrieve",
-    UpdateUser = Patch "/users/{id}" false "users.update",
-    DeleteUser = Delete "/users/{id}" false "users.delete",
-    CheckAvailability = Post "/domains/availability" true "domains.availability",
-    /// Synchronous import: not deduplicated by the server.
-    ImportDomains = Post "/domains/import" false "imports.create",
-    LookupImports = Get "/domains/import" true "imports.lookup",
-    RetrieveImport = Get "/domains/import/{id}" true "imports.retrieve",
-    /// Deduplicated on the sorted, unique domain set.
-    CreateImportJob = Post "/domains/import/jobs" true "imports.createJob",
-    RetrieveImportJob = Get "/domains/import/jobs/{id}" true "imports.retrieveJob",
-    ListDomains = Get "/domains" true "domains.list",
-    /// Idempotent: domains already pointing at the URL report `completed`.
-    CreateForwarding = Post "/domains/forwarding" true "forwarding.create",
-    RetrieveForwarding = Get "/domains/forwarding/{id}" true "forwarding.retrieve",
-    /// Deduplicated for 24 h on the byte-identical body.
-    CreateOrder = Post "/orders" true "orders.create",
-    ListOrders = Get "/orders" true "orders.list",
-    ListPending = Get "/orders/pending" true "orders.pending",
-    CancelOrder = Post "/orders/{id}/cancel" false "orders.cancel",
-    CreateSwap = Post "/swaps" false "swaps.create",
-    ListSwaps = Get "/swaps" true "swaps.list",
-    RetrieveSwap = Get "/swaps/{id}" true "swaps.retrieve",
-    SwapUserNames = Post "/swaps/user_names" false "swaps.userNames",
+    /// The calling key and its partner; the cheapest call, a health check.
+    Me = Get "/me" as "me" {
+        build: me(),
+        response: 200 One MeResponse,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Saves an order size.
+    CreateBundle = Post "/bundles" as "bundles.create" {
+        build: create_bundle(body: CreateBundle = validate::parse_create_bundle),
+        response: 201 One Bundle,
+        retry_safe: false,
+        access: Full,
+    }
+    /// Bundles, oldest first.
+    ListBundles = Get "/bundles" as "bundles.list" {
+        build: list_bundles(query?: ListBundlesQuery = validate::parse_list_bundles),
+        response: 200 Page Bundle,
+        retry_safe: true,
+        access: Read,
+    }
+    RetrieveBundle = Get "/bundles/{id}" as "bundles.retrieve" {
+        build: retrieve_bundle(id),
+        response: 200 One Bundle,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Percents are sent together (both numbers or both `null`).
+    UpdateBundle = Patch "/bundles/{id}" as "bundles.update" {
+        build: update_bundle(id, body: UpdateBundle = validate::parse_update_bundle),
+        response: 200 One Bundle,
+        retry_safe: false,
+        access: Full,
+    }
+    /// Deletes, or archives a bundle an order used.
+    DeleteBundle = Delete "/bundles/{id}" as "bundles.delete" {
+        build: delete_bundle(id),
+        response: 200 One BundleDeleted,
+        retry_safe: false,
+        access: Full,
+    }
+    /// A new end customer.
+    CreateUser = Post "/users" as "users.create" {
+        build: create_user(body: CreateUser = validate::parse_create_user),
+        response: 201 One User,
+        retry_safe: false,
+        access: Full,
+    }
+    ListUsers = Get "/users" as "users.list" {
+        build: list_users(query?: ListUsersQuery = validate::parse_list_users),
+        response: 200 Page User,
+        retry_safe: true,
+        access: Read,
+    }
+    RetrieveUser = Get "/users/{id}" as "users.retrieve" {
+        build: retrieve_user(id),
+        response: 200 One User,
+        retry_safe: true,
+        access: Read,
+    }
+    UpdateUser = Patch "/users/{id}" as "users.update" {
+        build: update_user(id, body: UpdateUser = validate::parse_update_user),
+        response: 200 One User,
+        retry_safe: false,
+        access: Full,
+    }
+    /// Answers the user with `status: deleted`.
+    DeleteUser = Delete "/users/{id}" as "users.delete" {
+        build: delete_user(id),
+        response: 200 One User,
+        retry_safe: false,
+        access: Full,
+    }
+    /// At most 50 names a call; one row per name.
+    CheckAvailability = Post "/domains/availability" as "domains.availability" {
+        build: check_availability(body: AvailabilityRequest = validate::parse_availability),
+        response: 200 One AvailabilityResponse,
+        retry_safe: true,
+        access: Limited,
+    }
+    /// Synchronous import of at most 25 root domains: not deduplicated by the server.
+    ImportDomains = Post "/domains/import" as "imports.create" {
+        build: import_domains(body: ImportRequest = validate::parse_import),
+        response: 200 One DomainImport,
+        retry_safe: false,
+        access: Full,
+    }
+    /// The latest import holding each domain (`?domains=a.com,b.com`, at most 100).
+    LookupImports = Get "/domains/import" as "imports.lookup" {
+        build: lookup_imports(query: ImportLookupQuery = validate::parse_import_lookup),
+        response: 200 One ImportLookup,
+        retry_safe: true,
+        access: Read,
+    }
+    RetrieveImport = Get "/domains/import/{id}" as "imports.retrieve" {
+        build: retrieve_import(id),
+        response: 200 One DomainImport,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Asynchronous import of at most 500 root domains; deduplicated on the sorted, unique domain set.
+    CreateImportJob = Post "/domains/import/jobs" as "imports.createJob" {
+        build: create_import_job(body: ImportJobRequest = validate::parse_import_job),
+        response: 202 One DomainImport,
+        retry_safe: true,
+        access: Full,
+    }
+    RetrieveImportJob = Get "/domains/import/jobs/{id}" as "imports.retrieveJob" {
+        build: retrieve_import_job(id),
+        response: 200 One DomainImport,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Inventory and connected domains.
+    ListDomains = Get "/domains" as "domains.list" {
+        build: list_domains(query?: ListDomainsQuery = validate::parse_list_domains),
+        response: 200 Page Domain,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Repoints at most 25 live domains; idempotent (domains already pointing at the URL report `completed`).
+    CreateForwarding = Post "/domains/forwarding" as "forwarding.create" {
+        build: create_forwarding(body: ForwardingRequest = validate::parse_forwarding),
+        response: 202 One ForwardingJob,
+        retry_safe: true,
+        access: Full,
+    }
+    RetrieveForwarding = Get "/domains/forwarding/{id}" as "forwarding.retrieve" {
+        build: retrieve_forwarding(id),
+        response: 200 One ForwardingJob,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Deduplicated for 24 h on the byte-identical body, which the builder makes canonical; a replay answers 200 with the same order.
+    CreateOrder = Post "/orders" as "orders.create" {
+        build: create_order(body: CreateOrder = validate::parse_create_order),
+        response: 200 One OrderReceipt,
+        retry_safe: true,
+        access: Full,
+    }
+    /// Order receipts, newest first.
+    ListOrders = Get "/orders" as "orders.list" {
+        build: list_orders(query?: ListOrdersQuery = validate::parse_list_orders),
+        response: 200 Page OrderReceipt,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Pending actions needing the partner's input (`status` defaults to `open`).
+    ListPending = Get "/orders/pending" as "orders.pending" {
+        build: list_pending(query?: ListPendingQuery = validate::parse_list_pending),
+        response: 200 Page PendingAction,
+        retry_safe: true,
+        access: Read,
+    }
+    /// No body (or `{}`) cancels the whole order; `{domains: [...]}` those domains.
+    CancelOrder = Post "/orders/{id}/cancel" as "orders.cancel" {
+        build: cancel_order(id, body?: CancelOrder = validate::parse_cancel_order),
+        response: 200 One OrderCancellation,
+        retry_safe: false,
+        access: Full,
+    }
+    /// Replaces one domain of a live order.
+    CreateSwap = Post "/swaps" as "swaps.create" {
+        build: create_swap(body: CreateSwap = validate::parse_create_swap),
+        response: 201 One Swap,
+        retry_safe: false,
+        access: Full,
+    }
+    ListSwaps = Get "/swaps" as "swaps.list" {
+        build: list_swaps(query?: ListSwapsQuery = validate::parse_list_swaps),
+        response: 200 Page Swap,
+        retry_safe: true,
+        access: Read,
+    }
+    RetrieveSwap = Get "/swaps/{id}" as "swaps.retrieve" {
+        build: retrieve_swap(id),
+        response: 200 One Swap,
+        retry_safe: true,
+        access: Read,
+    }
+    /// Renames the people (inboxes) on a live domain: one swap row per inbox.
+    SwapUserNames = Post "/swaps/user_names" as "swaps.userNames" {
+        build: swap_user_names(body: UserNameSwap = validate::parse_user_name_swap),
+        response: 201 One UserNameSwaps,
+        retry_safe: false,
+        access: Full,
+    }
+}
+
+/// A client method that is more than one request. It adds to (or, with the
+/// same name, replaces) the endpoint methods on `PeekerClient`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Helper {
+    /// `"imports.waitJob"`.
+    pub client: &'static str,
+    pub kind: HelperKind,
+    pub summary: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelperKind {
+    /// Any number of names, 50 a call, rows in input order.
+    Availability,
+    /// Polls with backoff until a terminal status.
+    Wait(crate::retry::Poll),
+}
+
+/// Every client helper.
+pub const CLIENT_HELPERS: &[Helper] = &[
+    Helper {
+        client: "domains.availability",
+        kind: HelperKind::Availability,
+        summary: "Any number of names, sent 50 a call within the rate limit; rows in input order.",
+    },
+    Helper {
+        client: "imports.wait",
+        kind: HelperKind::Wait(crate::retry::Poll::Import),
+        summary: "Polls `GET /domains/import/{id}` until `completed` or `failed`.",
+    },
+    Helper {
+        client: "imports.waitJob",
+        kind: HelperKind::Wait(crate::retry::Poll::ImportJob),
+        summary: "Polls `GET /domains/import/jobs/{id}` until `completed` or `failed`.",
+    },
+    Helper {
+        client: "forwarding.wait",
+        kind: HelperKind::Wait(crate::retry::Poll::Forwarding),
+        summary:
+            "Polls `GET /domains/forwarding/{id}` until `completed`, `partial_success` or `failed`.",
+    },
+];
+
+impl Helper {
+    pub fn find(client: &str) -> Option<Helper> {
+        CLIENT_HELPERS.iter().copied().find(|h| h.client == client)
+    }
 }
 
 /// One request, ready for a transport: path relative to the base URL (ids
@@ -205,8 +576,8 @@ fn segment(id: &str) -> std::result::Result<String, Problem> {
     Ok(out)
 }
 
-fn with_id(endpoint: Endpoint, id: &str) -> Result<HttpRequest> {
-    let seg = segment(id).map_err(|p| PeekerError::validation(vec![p]))?;
+fn with_id(endpoint: Endpoint, id: Option<&str>) -> Result<HttpRequest> {
+    let seg = segment(id.unwrap_or_default()).map_err(|p| PeekerError::validation(vec![p]))?;
     let path = endpoint.path_template().replace("{id}", &seg);
     Ok(HttpRequest::new(endpoint, path))
 }
@@ -214,10 +585,10 @@ fn with_id(endpoint: Endpoint, id: &str) -> Result<HttpRequest> {
 /// An id and a parsed body together, reporting the problems of both.
 fn with_id_and<T>(
     endpoint: Endpoint,
-    id: &str,
+    id: Option<&str>,
     body: std::result::Result<T, Vec<Problem>>,
 ) -> Result<(HttpRequest, T)> {
-    match (segment(id), body) {
+    match (segment(id.unwrap_or_default()), body) {
         (Ok(seg), Ok(body)) => {
             let path = endpoint.path_template().replace("{id}", &seg);
             Ok((HttpRequest::new(endpoint, path), body))
@@ -253,262 +624,79 @@ fn with_body<T: Serialize>(mut req: HttpRequest, body: &T) -> Result<HttpRequest
     Ok(req)
 }
 
-fn with_query(mut req: HttpRequest, pairs: Vec<(&'static str, Option<String>)>) -> HttpRequest {
-    req.query = pairs
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
-        .collect();
-    req
+/// A typed argument as the JSON the parsers read.
+fn to_json<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| {
+        PeekerError::new(
+            codes::INTERNAL_ERROR,
+            format!("could not encode the argument: {e}"),
+        )
+    })
 }
 
-fn page(per_page: Option<u8>) -> Option<String> {
-    per_page.map(|n| n.to_string())
-}
-
-/// `GET /me`.
-pub fn me() -> HttpRequest {
-    plain(Endpoint::Me)
-}
-
-/// `POST /bundles`.
-pub fn create_bundle(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::CreateBundle),
-        &parsed(validate::parse_create_bundle(body))?,
-    )
-}
-
-/// `GET /bundles`; `query` is `null` or `{status?, per_page?, page_token?}`.
-pub fn list_bundles(query: &Value) -> Result<HttpRequest> {
-    let q = parsed(validate::parse_list_bundles(query))?;
-    Ok(with_query(
-        plain(Endpoint::ListBundles),
-        vec![
-            ("status", q.status),
-            ("per_page", page(q.per_page)),
-            ("page_token", q.page_token),
-        ],
-    ))
-}
-
-/// `GET /bundles/{id}`.
-pub fn retrieve_bundle(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::RetrieveBundle, id)
-}
-
-/// `PATCH /bundles/{id}`.
-pub fn update_bundle(id: &str, body: &Value) -> Result<HttpRequest> {
-    let (req, body) = with_id_and(
-        Endpoint::UpdateBundle,
-        id,
-        validate::parse_update_bundle(body),
-    )?;
-    with_body(req, &body)
-}
-
-/// `DELETE /bundles/{id}`.
-pub fn delete_bundle(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::DeleteBundle, id)
-}
-
-/// `POST /users`.
-pub fn create_user(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::CreateUser),
-        &parsed(validate::parse_create_user(body))?,
-    )
-}
-
-/// `GET /users`.
-pub fn list_users(query: &Value) -> Result<HttpRequest> {
-    let q = parsed(validate::parse_list_users(query))?;
-    Ok(with_query(
-        plain(Endpoint::ListUsers),
-        vec![
-            ("email", q.email),
-            ("status", q.status),
-            ("per_page", page(q.per_page)),
-            ("page_token", q.page_token),
-        ],
-    ))
-}
-
-/// `GET /users/{id}`.
-pub fn retrieve_user(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::RetrieveUser, id)
-}
-
-/// `PATCH /users/{id}`.
-pub fn update_user(id: &str, body: &Value) -> Result<HttpRequest> {
-    let (req, body) = with_id_and(Endpoint::UpdateUser, id, validate::parse_update_user(body))?;
-    with_body(req, &body)
-}
-
-/// `DELETE /users/{id}`.
-pub fn delete_user(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::DeleteUser, id)
-}
-
-/// `POST /domains/availability`.
-pub fn check_availability(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::CheckAvailability),
-        &parsed(validate::parse_availability(body))?,
-    )
-}
-
-/// `POST /domains/import` (synchronous, at most 25).
-pub fn import_domains(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::ImportDomains),
-        &parsed(validate::parse_import(body))?,
-    )
-}
-
-/// `GET /domains/import?domains=a.com,b.com`; `query` is `{domains: [...]}`.
-pub fn lookup_imports(query: &Value) -> Result<HttpRequest> {
-    let q = parsed(validate::parse_import_lookup(query))?;
-    Ok(with_query(
-        plain(Endpoint::LookupImports),
-        vec![("domains", Some(q.domains.join(",")))],
-    ))
-}
-
-/// `GET /domains/import/{id}`.
-pub fn retrieve_import(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::RetrieveImport, id)
-}
-
-/// `POST /domains/import/jobs` (at most 500).
-pub fn create_import_job(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::CreateImportJob),
-        &parsed(validate::parse_import_job(body))?,
-    )
-}
-
-/// `GET /domains/import/jobs/{id}`.
-pub fn retrieve_import_job(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::RetrieveImportJob, id)
-}
-
-/// `GET /domains`.
-pub fn list_domains(query: &Value) -> Result<HttpRequest> {
-    let q = parsed(validate::parse_list_domains(query))?;
-    Ok(with_query(
-        plain(Endpoint::ListDomains),
-        vec![
-            ("category", q.category),
-            ("user_id", q.user_id),
-            ("user_email", q.user_email),
-            ("usable_for", q.usable_for),
-            ("status", q.status),
-            ("per_page", page(q.per_page)),
-            ("page_token", q.page_token),
-        ],
-    ))
-}
-
-/// `POST /domains/forwarding`.
-pub fn create_forwarding(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::CreateForwarding),
-        &parsed(validate::parse_forwarding(body))?,
-    )
-}
-
-/// `GET /domains/forwarding/{id}`.
-pub fn retrieve_forwarding(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::RetrieveForwarding, id)
-}
-
-/// `POST /orders`: the body is canonical, so a retry is byte-identical.
-pub fn create_order(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::CreateOrder),
-        &parsed(validate::parse_create_order(body))?,
-    )
-}
-
-/// `GET /orders`.
-pub fn list_orders(query: &Value) -> Result<HttpRequest> {
-    let q = parsed(validate::parse_list_orders(query))?;
-    Ok(with_query(
-        plain(Endpoint::ListOrders),
-        vec![
-            ("user_id", q.user_id),
-            ("user_email", q.user_email),
-            ("bundle_id", q.bundle_id),
-            ("status", q.status),
-            ("per_page", page(q.per_page)),
-            ("page_token", q.page_token),
-        ],
-    ))
-}
-
-/// `GET /orders/pending`.
-pub fn list_pending(query: &Value) -> Result<HttpRequest> {
-    let q = parsed(validate::parse_list_pending(query))?;
-    Ok(with_query(
-        plain(Endpoint::ListPending),
-        vec![
-            ("order_id", q.order_id),
-            ("user", q.user),
-            ("domain_id", q.domain_id),
-            ("status", q.status),
-            ("per_page", page(q.per_page)),
-            ("page_token", q.page_token),
-        ],
-    ))
-}
-
-/// `POST /orders/{id}/cancel`. `body` `null` or `{}` cancels the whole order
-/// and sends no body; `{domains: [...]}` cancels those domains.
-pub fn cancel_order(id: &str, body: &Value) -> Result<HttpRequest> {
-    let (req, body) = with_id_and(
-        Endpoint::CancelOrder,
-        id,
-        validate::parse_cancel_order(body),
-    )?;
-    match body.domains {
-        None => Ok(req),
-        Some(_) => with_body(req, &body),
+/// A body that may be left out: an empty object is not sent (a whole-order
+/// cancel has no body).
+fn with_optional_body<T: Serialize>(req: HttpRequest, body: &T) -> Result<HttpRequest> {
+    let bytes = encode(body)?;
+    if bytes == b"{}" {
+        return Ok(req);
     }
+    let mut req = req;
+    req.body = Some(bytes);
+    Ok(req)
 }
 
-/// `POST /swaps`.
-pub fn create_swap(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::CreateSwap),
-        &parsed(validate::parse_create_swap(body))?,
-    )
+/// The query pairs of a typed query, in field order: unset fields are left
+/// out, numbers written in decimal, lists comma-joined.
+fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpRequest> {
+    let text = serde_json::to_string(query).map_err(|e| {
+        PeekerError::new(
+            codes::INTERNAL_ERROR,
+            format!("could not encode the query: {e}"),
+        )
+    })?;
+    // Read back as ordered pairs: a `Value` object would sort the keys.
+    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(&text) else {
+        return Ok(req);
+    };
+    for (name, value) in fields {
+        let text = match value {
+            Value::Null => continue,
+            Value::String(s) => s,
+            Value::Array(items) => items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(","),
+            other => other.to_string(),
+        };
+        req.query.push((name, text));
+    }
+    Ok(req)
 }
 
-/// `GET /swaps`.
-pub fn list_swaps(query: &Value) -> Result<HttpRequest> {
-    let q = parsed(validate::parse_list_swaps(query))?;
-    Ok(with_query(
-        plain(Endpoint::ListSwaps),
-        vec![
-            ("user_id", q.user_id),
-            ("order_id", q.order_id),
-            ("domain_id", q.domain_id),
-            ("status", q.status),
-            ("per_page", page(q.per_page)),
-            ("page_token", q.page_token),
-        ],
-    ))
-}
+/// A JSON object's members in the order written.
+struct Fields(Vec<(String, Value)>);
 
-/// `GET /swaps/{id}`.
-pub fn retrieve_swap(id: &str) -> Result<HttpRequest> {
-    with_id(Endpoint::RetrieveSwap, id)
-}
-
-/// `POST /swaps/user_names`.
-pub fn swap_user_names(body: &Value) -> Result<HttpRequest> {
-    with_body(
-        plain(Endpoint::SwapUserNames),
-        &parsed(validate::parse_user_name_swap(body))?,
-    )
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Fields, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Fields(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }

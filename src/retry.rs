@@ -41,6 +41,13 @@ pub enum Reason {
 }
 
 impl Reason {
+    pub const ALL: &'static [Reason] = &[
+        Reason::RateLimited,
+        Reason::ServerError,
+        Reason::Connection,
+        Reason::Timeout,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::RateLimited => "rate_limited",
@@ -418,16 +425,28 @@ pub enum Poll {
     /// `GET /domains/import/{id}`: done at `completed` or `failed`
     /// (`action_required` waits on the customer's nameservers: keep polling).
     Import,
+    /// `GET /domains/import/jobs/{id}`: as `Import`.
+    ImportJob,
     /// `GET /domains/forwarding/{id}`: done at `completed`, `partial_success`
     /// or `failed`.
     Forwarding,
 }
 
 impl Poll {
+    /// The endpoint polled.
+    pub fn endpoint(self) -> crate::request::Endpoint {
+        use crate::request::Endpoint;
+        match self {
+            Poll::Import => Endpoint::RetrieveImport,
+            Poll::ImportJob => Endpoint::RetrieveImportJob,
+            Poll::Forwarding => Endpoint::RetrieveForwarding,
+        }
+    }
+
     /// Whether `status` ends the wait.
     pub fn is_terminal(self, status: &str) -> bool {
         match self {
-            Poll::Import => matches!(status, "completed" | "failed"),
+            Poll::Import | Poll::ImportJob => matches!(status, "completed" | "failed"),
             Poll::Forwarding => matches!(status, "completed" | "partial_success" | "failed"),
         }
     }

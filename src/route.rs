@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn a_matched_id_rebuilds_the_same_path() {
         for id in ["ord_1", "a@b.com", "x~y", "ünï"] {
-            let req = crate::request::cancel_order(id, &serde_json::Value::Null).unwrap();
+            let req = crate::request::cancel_order(id, None).unwrap();
             let (e, p) = match_route("POST", &req.path).unwrap();
             assert_eq!(e, Endpoint::CancelOrder);
             assert_eq!(p, vec![("id", id.to_owned())]);

@@ -7,9 +7,9 @@
 
 use crate::error::Problem;
 use crate::model::RequiredDomains;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use tsify::Tsify;
 
 /// Sending days per month: weekdays only (22) or every day (30).
 const WEEKDAYS: u128 = 22;
@@ -22,28 +22,32 @@ const MICROSOFT_SENDS_PER_DOMAIN: u128 = 150;
 const DEFAULT_PERCENT: u8 = 50;
 
 /// The sizing inputs of a bundle, as on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BundleSizing {
     pub monthly_sending_volume: u64,
     /// Both percents set and summing to 100, or both null (→ 50/50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "number | null")]
     pub google_percent: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "number | null")]
     pub microsoft_percent: Option<u8>,
     /// false: the volume is spread over 22 weekdays; true: over 30 days.
     #[serde(default)]
-    #[tsify(optional)]
+    #[schemars(skip_serializing_if = "std::ops::Not::not")]
     pub send_on_weekends: bool,
     /// 2 or 3 inboxes per Google domain (default 2).
     #[serde(default = "default_inboxes")]
-    #[tsify(optional)]
+    #[schemars(skip_serializing_if = "is_default_inboxes")]
     pub google_inboxes_per_domain: u8,
 }
 
 fn default_inboxes() -> u8 {
     2
+}
+
+/// For the schema only: the field may be left out (it defaults to 2).
+#[allow(dead_code)]
+fn is_default_inboxes(n: &u8) -> bool {
+    *n == default_inboxes()
 }
 
 impl Default for BundleSizing {

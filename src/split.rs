@@ -9,15 +9,15 @@
 
 use crate::error::{codes, Problem};
 use crate::model::{AvailabilityRow, Provider, RequiredDomains, UnavailableReason};
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::json;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use tsify::Tsify;
 
 /// How many domains each provider needs: `required_domains` without `total`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Split {
     pub google: u32,
     pub microsoft: u32,
@@ -62,14 +62,37 @@ macro_rules! bool_literal {
 bool_literal!(True, true);
 bool_literal!(False, false);
 
+impl schemars::JsonSchema for True {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "True".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "boolean", "const": true })
+    }
+}
+
+impl schemars::JsonSchema for False {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "False".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "boolean", "const": false })
+    }
+}
+
 /// The answer of [`check_domain_split`]:
 /// `{"ok": true, "google": [...], "microsoft": [...]}` or
 /// `{"ok": false, "problems": [...]}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum SplitOutcome {
     Ok {
-        #[tsify(type = "true")]
         ok: True,
         /// Domain names for Google, in input order.
         google: Vec<String>,
@@ -77,7 +100,6 @@ pub enum SplitOutcome {
         microsoft: Vec<String>,
     },
     Err {
-        #[tsify(type = "false")]
         ok: False,
         /// Every problem found, headline counts first, then per pick.
         problems: Vec<Problem>,

@@ -39,6 +39,16 @@ pub mod codes {
     pub const INVALID_PAYLOAD: &str = "invalid_payload";
     pub const EVENT_ID_MISMATCH: &str = "event_id_mismatch";
     pub const INVALID_SECRET: &str = "invalid_secret";
+    /// Every code, for the generated TypeScript union.
+    pub const ALL: &[&str] = &[
+        MISSING_HEADER,
+        INVALID_HEADER,
+        TIMESTAMP_OUT_OF_RANGE,
+        SIGNATURE_MISMATCH,
+        INVALID_PAYLOAD,
+        EVENT_ID_MISMATCH,
+        INVALID_SECRET,
+    ];
 }
 
 /// Why a delivery was refused. Never holds a secret, a signature or a MAC.
@@ -299,6 +309,14 @@ pub fn parse_event(body: &[u8], headers: &WebhookHeaders) -> Result<Event, Webho
             format!("the body is not a Peeker event envelope {{id, type, created_at, data}}: {e}"),
         )
     })?;
+    // `data` is the resource itself (Part A §A6): always an object.
+    if !event.data.is_object() {
+        return Err(WebhookError::new(
+            codes::INVALID_PAYLOAD,
+            None,
+            "the event's `data` is not an object (the resource itself)",
+        ));
+    }
     if let Some(id) = headers.event_id.as_deref() {
         if id != event.id {
             return Err(WebhookError::new(

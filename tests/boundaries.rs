@@ -54,7 +54,9 @@ fn swapped_or_misplaced_credentials_are_never_echoed() {
 fn http_request_debug_has_no_body() {
     let seq = json!({"provider": "smartlead", "client_id": null,
         "login_email": "ops@client.example.com", "login_password": PASSWORD});
-    let req = request::create_order(&order(seq)).unwrap();
+    let req = request::Endpoint::CreateOrder
+        .build(None, &order(seq))
+        .unwrap();
     let body = String::from_utf8(req.body.clone().unwrap()).unwrap();
     assert!(body.contains("login_password"));
     let debug = format!("{req:?} {req:#?}");
@@ -67,10 +69,12 @@ fn http_request_debug_has_no_body() {
 fn dot_ids_are_refused_before_sending() {
     for id in ["", ".", ".."] {
         for e in [
-            request::cancel_order(id, &Value::Null).unwrap_err(),
+            request::cancel_order(id, None).unwrap_err(),
             request::delete_bundle(id).unwrap_err(),
             request::retrieve_user(id).unwrap_err(),
-            request::update_bundle(id, &json!({})).unwrap_err(),
+            request::Endpoint::UpdateBundle
+                .build(Some(id), &json!({}))
+                .unwrap_err(),
         ] {
             assert_eq!(e.problems[0].field, "id", "{id:?}");
         }

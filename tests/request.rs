@@ -22,7 +22,7 @@ fn body_text(req: &HttpRequest) -> String {
 
 #[test]
 fn order_body_is_compact_and_in_declaration_order() {
-    let req = request::create_order(&order()).expect("valid");
+    let req = Endpoint::CreateOrder.build(None, &order()).expect("valid");
     assert_eq!((req.method, req.path.as_str()), (Method::Post, "/orders"));
     assert_eq!(
         body_text(&req),
@@ -39,12 +39,16 @@ fn order_body_is_compact_and_in_declaration_order() {
 
 #[test]
 fn invalid_bodies_are_refused_with_every_problem() {
-    let err = request::create_order(&json!({"user": 1, "domains": []})).unwrap_err();
+    let err = Endpoint::CreateOrder
+        .build(None, &json!({"user": 1, "domains": []}))
+        .unwrap_err();
     assert_eq!(err.code, "validation_failed");
     assert!(err.problems.len() >= 4, "{:?}", err.problems);
     assert!(err.message.contains("more problem"));
     // Id and body problems come together.
-    let err = request::update_bundle("", &json!({"google_percent": 5})).unwrap_err();
+    let err = Endpoint::UpdateBundle
+        .build(Some(""), &json!({"google_percent": 5}))
+        .unwrap_err();
     let fields: Vec<_> = err.problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["id", "microsoft_percent"]);
 }
@@ -140,28 +144,42 @@ fn builders_fill_paths_and_encode_ids() {
             "/swaps/swp_1",
         ),
         (
-            request::cancel_order("ord 1/2?", &null).unwrap(),
+            Endpoint::CancelOrder
+                .build(Some("ord 1/2?"), &null)
+                .unwrap(),
             Method::Post,
             "/orders/ord%201%2F2%3F/cancel",
         ),
         (
-            request::list_bundles(&null).unwrap(),
+            Endpoint::ListBundles.build(None, &null).unwrap(),
             Method::Get,
             "/bundles",
         ),
-        (request::list_users(&null).unwrap(), Method::Get, "/users"),
         (
-            request::list_domains(&null).unwrap(),
+            Endpoint::ListUsers.build(None, &null).unwrap(),
+            Method::Get,
+            "/users",
+        ),
+        (
+            Endpoint::ListDomains.build(None, &null).unwrap(),
             Method::Get,
             "/domains",
         ),
-        (request::list_orders(&null).unwrap(), Method::Get, "/orders"),
         (
-            request::list_pending(&null).unwrap(),
+            Endpoint::ListOrders.build(None, &null).unwrap(),
+            Method::Get,
+            "/orders",
+        ),
+        (
+            Endpoint::ListPending.build(None, &null).unwrap(),
             Method::Get,
             "/orders/pending",
         ),
-        (request::list_swaps(&null).unwrap(), Method::Get, "/swaps"),
+        (
+            Endpoint::ListSwaps.build(None, &null).unwrap(),
+            Method::Get,
+            "/swaps",
+        ),
     ];
     for (req, method, path) in cases {
         assert_eq!((req.method, req.path.as_str()), (method, path));
@@ -174,19 +192,22 @@ fn builders_fill_paths_and_encode_ids() {
 
 #[test]
 fn bodies_of_the_other_posts() {
-    let r = request::create_bundle(
-        &json!({"monthly_sending_volume": 25000, "name": "S", "google_percent": null}),
-    )
-    .unwrap();
+    let r = Endpoint::CreateBundle
+        .build(
+            None,
+            &json!({"monthly_sending_volume": 25000, "name": "S", "google_percent": null}),
+        )
+        .unwrap();
     assert_eq!(
         body_text(&r),
         r#"{"name":"S","monthly_sending_volume":25000}"#
     );
-    let r = request::update_bundle(
-        "bun_1",
-        &json!({"microsoft_percent": null, "google_percent": null}),
-    )
-    .unwrap();
+    let r = Endpoint::UpdateBundle
+        .build(
+            Some("bun_1"),
+            &json!({"microsoft_percent": null, "google_percent": null}),
+        )
+        .unwrap();
     assert_eq!(
         (r.method, r.path.as_str()),
         (Method::Patch, "/bundles/bun_1")
@@ -195,52 +216,70 @@ fn bodies_of_the_other_posts() {
         body_text(&r),
         r#"{"google_percent":null,"microsoft_percent":null}"#
     );
-    let r = request::create_user(
-        &json!({"sequencer": {"client_id": "", "provider": "smartlead"}, "email": "a@b.co"}),
-    )
-    .unwrap();
+    let r = Endpoint::CreateUser
+        .build(
+            None,
+            &json!({"sequencer": {"client_id": "", "provider": "smartlead"}, "email": "a@b.co"}),
+        )
+        .unwrap();
     assert_eq!(
         body_text(&r),
         r#"{"email":"a@b.co","sequencer":{"provider":"smartlead","client_id":null}}"#
     );
-    let r = request::update_user("usr_1", &json!({"last_name": "L"})).unwrap();
+    let r = Endpoint::UpdateUser
+        .build(Some("usr_1"), &json!({"last_name": "L"}))
+        .unwrap();
     assert_eq!(body_text(&r), r#"{"last_name":"L"}"#);
-    let r = request::check_availability(&json!({"domains": ["A.com", "münchen.de"]})).unwrap();
+    let r = Endpoint::CheckAvailability
+        .build(None, &json!({"domains": ["A.com", "münchen.de"]}))
+        .unwrap();
     assert_eq!(
         body_text(&r),
         r#"{"domains":["a.com","xn--mnchen-3ya.de"]}"#
     );
-    let r = request::import_domains(&json!({"domains": ["a.com"]})).unwrap();
+    let r = Endpoint::ImportDomains
+        .build(None, &json!({"domains": ["a.com"]}))
+        .unwrap();
     assert_eq!(
         (r.path.as_str(), r.retry_safe()),
         ("/domains/import", false)
     );
-    let r = request::create_import_job(&json!({"domains": ["a.com"]})).unwrap();
+    let r = Endpoint::CreateImportJob
+        .build(None, &json!({"domains": ["a.com"]}))
+        .unwrap();
     assert_eq!(
         (r.path.as_str(), r.retry_safe()),
         ("/domains/import/jobs", true)
     );
-    let r = request::create_forwarding(
-        &json!({"forwarding_url": "https://x.io", "domains": ["dom_1"]}),
-    )
-    .unwrap();
+    let r = Endpoint::CreateForwarding
+        .build(
+            None,
+            &json!({"forwarding_url": "https://x.io", "domains": ["dom_1"]}),
+        )
+        .unwrap();
     assert_eq!(
         body_text(&r),
         r#"{"domains":["dom_1"],"forwarding_url":"https://x.io"}"#
     );
-    let r = request::cancel_order("ord_1", &json!({})).unwrap();
+    let r = Endpoint::CancelOrder
+        .build(Some("ord_1"), &json!({}))
+        .unwrap();
     assert_eq!(r.body, None);
-    let r = request::cancel_order("ord_1", &json!({"domains": ["A.com"]})).unwrap();
+    let r = Endpoint::CancelOrder
+        .build(Some("ord_1"), &json!({"domains": ["A.com"]}))
+        .unwrap();
     assert_eq!(body_text(&r), r#"{"domains":["a.com"]}"#);
-    let r = request::create_swap(
-        &json!({"replacement_domain": "n.com", "domain_id": "dom_1", "type": "standard"}),
-    )
-    .unwrap();
+    let r = Endpoint::CreateSwap
+        .build(
+            None,
+            &json!({"replacement_domain": "n.com", "domain_id": "dom_1", "type": "standard"}),
+        )
+        .unwrap();
     assert_eq!(
         body_text(&r),
         r#"{"type":"standard","domain_id":"dom_1","replacement_domain":"n.com"}"#
     );
-    let r = request::swap_user_names(&json!({"personas": [{"profile_picture_url": "", "last_name": "D", "first_name": "J"}], "domain_id": "dom_1"})).unwrap();
+    let r = Endpoint::SwapUserNames.build(None, &json!({"personas": [{"profile_picture_url": "", "last_name": "D", "first_name": "J"}], "domain_id": "dom_1"})).unwrap();
     assert_eq!(r.path, "/swaps/user_names");
     assert_eq!(
         body_text(&r),
@@ -250,7 +289,7 @@ fn bodies_of_the_other_posts() {
 
 #[test]
 fn queries_are_in_a_fixed_order_and_encoded_once() {
-    let r = request::list_orders(&json!({"page_token": "a b&c=", "status": "completed", "per_page": 50, "user_email": "a+b@c.co"})).unwrap();
+    let r = Endpoint::ListOrders.build(None, &json!({"page_token": "a b&c=", "status": "completed", "per_page": 50, "user_email": "a+b@c.co"})).unwrap();
     let q: Vec<(&str, &str)> = r
         .query
         .iter()
@@ -269,28 +308,44 @@ fn queries_are_in_a_fixed_order_and_encoded_once() {
         r.url("https://api.peeker.ai/partner/v1/"),
         "https://api.peeker.ai/partner/v1/orders?user_email=a%2Bb%40c.co&status=completed&per_page=50&page_token=a%20b%26c%3D"
     );
-    let r =
-        request::lookup_imports(&json!({"domains": ["Acme-Mail.com", "team-acme.com"]})).unwrap();
+    let r = Endpoint::LookupImports
+        .build(
+            None,
+            &json!({"domains": ["Acme-Mail.com", "team-acme.com"]}),
+        )
+        .unwrap();
     assert_eq!(
         r.path_and_query(),
         "/domains/import?domains=acme-mail.com,team-acme.com"
     );
-    assert!(request::lookup_imports(&json!({})).is_err());
-    assert!(request::list_bundles(&json!({"per_page": 0})).is_err());
-    let r = request::list_pending(&json!({"status": "open", "order_id": "ord_1"})).unwrap();
+    assert!(Endpoint::LookupImports.build(None, &json!({})).is_err());
+    assert!(Endpoint::ListBundles
+        .build(None, &json!({"per_page": 0}))
+        .is_err());
+    let r = Endpoint::ListPending
+        .build(None, &json!({"status": "open", "order_id": "ord_1"}))
+        .unwrap();
     assert_eq!(
         r.path_and_query(),
         "/orders/pending?order_id=ord_1&status=open"
     );
-    let r = request::list_domains(&json!({"usable_for": "microsoft", "category": "inventory"}))
+    let r = Endpoint::ListDomains
+        .build(
+            None,
+            &json!({"usable_for": "microsoft", "category": "inventory"}),
+        )
         .unwrap();
     assert_eq!(
         r.path_and_query(),
         "/domains?category=inventory&usable_for=microsoft"
     );
-    let r = request::list_swaps(&json!({"domain_id": "dom_1"})).unwrap();
+    let r = Endpoint::ListSwaps
+        .build(None, &json!({"domain_id": "dom_1"}))
+        .unwrap();
     assert_eq!(r.path_and_query(), "/swaps?domain_id=dom_1");
-    let r = request::list_users(&json!({"email": "a@b.co"})).unwrap();
+    let r = Endpoint::ListUsers
+        .build(None, &json!({"email": "a@b.co"}))
+        .unwrap();
     assert_eq!(r.path_and_query(), "/users?email=a%40b.co");
 }
 
@@ -351,7 +406,7 @@ proptest! {
             m.insert("microsoft_licenses".into(), json!(1));
             m.insert("google_inboxes_per_domain".into(), json!(2));
         }
-        let expected = request::create_order(&body).unwrap().body;
+        let expected = Endpoint::CreateOrder.build(None, &body).unwrap().body;
         if upper {
             body["domains"][0] = json!("ACME-Mail.COM.");
             body["domains"][1]["domain"] = json!("Shop-Acme.com");
@@ -360,6 +415,72 @@ proptest! {
         let mut s = seed;
         shuffled_text(&body, &mut s, &mut text);
         let reparsed: Value = serde_json::from_str(&text).unwrap();
-        prop_assert_eq!(request::create_order(&reparsed).unwrap().body, expected);
+        prop_assert_eq!(Endpoint::CreateOrder.build(None, &reparsed).unwrap().body, expected);
     }
+}
+
+#[test]
+fn typed_builders_take_the_model_types() {
+    use peeker_partner::model::{CancelOrder, CreateOrder, ListOrdersQuery};
+    let typed: CreateOrder = serde_json::from_value(order()).unwrap();
+    let a = request::create_order(&typed).unwrap();
+    let b = Endpoint::CreateOrder.build(None, &order()).unwrap();
+    assert_eq!(a, b);
+    // A typed value is still validated (and normalised) like any other.
+    let mut bad = typed.clone();
+    bad.personas.clear();
+    let err = request::create_order(&bad).unwrap_err();
+    assert_eq!(err.problems[0].field, "personas");
+    let q = ListOrdersQuery {
+        status: Some("completed".into()),
+        per_page: Some(10),
+        ..Default::default()
+    };
+    assert_eq!(
+        request::list_orders(&q).unwrap().path_and_query(),
+        "/orders?status=completed&per_page=10"
+    );
+    assert_eq!(request::cancel_order("ord_1", None).unwrap().body, None);
+    let some = CancelOrder {
+        domains: Some(vec!["A.com".into()]),
+    };
+    assert_eq!(
+        body_text(&request::cancel_order("ord_1", Some(&some)).unwrap()),
+        r#"{"domains":["a.com"]}"#
+    );
+}
+
+#[test]
+fn the_table_rows_agree_with_themselves() {
+    use peeker_partner::request::{Access, Args};
+    for &e in Endpoint::ALL {
+        assert_eq!(Endpoint::from_client_name(e.client_name()), Some(e));
+        let has_id = e.path_template().contains("{id}");
+        assert_eq!(
+            has_id,
+            matches!(e.args(), Args::Id | Args::IdBody | Args::IdOptionalBody),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.body_schema().is_some(),
+            matches!(e.args(), Args::Body | Args::IdBody | Args::IdOptionalBody),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.query_schema().is_some(),
+            matches!(e.args(), Args::Query | Args::OptionalQuery),
+            "{e:?}"
+        );
+        // Reads are open to every preset, writes to `full` only, except
+        // availability checks (`limited` too).
+        let expected = match (e.method(), e) {
+            (Method::Get, _) => Access::Read,
+            (_, Endpoint::CheckAvailability) => Access::Limited,
+            _ => Access::Full,
+        };
+        assert_eq!(e.access(), expected, "{e:?}");
+        assert!(e.access().presets().contains(&"full"));
+    }
+    assert!(Endpoint::ListOrders.paginated());
+    assert_eq!(Endpoint::CreateImportJob.success_status(), 202);
 }

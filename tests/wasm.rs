@@ -4,8 +4,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use peeker_partner::model::{AvailabilityRow, Event, Provider};
+use peeker_partner::request::Endpoint;
 use peeker_partner::split::{check_domain_split, Split};
-use peeker_partner::{plan, request, sizing, validate, webhook};
+use peeker_partner::{plan, sizing, validate, webhook};
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -24,9 +25,9 @@ fn row(domain: &str, providers: &[Provider], price: i64) -> AvailabilityRow {
 fn documented_order_validates_and_builds_canonically() {
     let body: Value = serde_json::from_str(ORDER).unwrap();
     assert!(validate::validate_create_order(&body).is_empty());
-    let a = request::create_order(&body).unwrap();
+    let a = Endpoint::CreateOrder.build(None, &body).unwrap();
     let again: Value = serde_json::from_slice(a.body.as_deref().unwrap()).unwrap();
-    let b = request::create_order(&again).unwrap();
+    let b = Endpoint::CreateOrder.build(None, &again).unwrap();
     assert_eq!(a.body, b.body);
 }
 

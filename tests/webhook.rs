@@ -503,3 +503,26 @@ proptest! {
         prop_assert!(verify_signature(&body, &h, &[SECRET], u64::MAX, ts).is_err());
     }
 }
+
+/// The envelope vectors the JS verifier is held to as well
+/// (tests/js/envelopes.test.mjs): the two checks agree.
+#[test]
+fn shared_envelope_vectors() {
+    let text = include_str!("resources/webhook_envelopes.json");
+    let file: serde_json::Value = serde_json::from_str(text).unwrap();
+    let vectors = file["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 10);
+    for v in vectors {
+        let body = v["body"].as_str().unwrap();
+        let got = parse_event(body.as_bytes(), &WebhookHeaders::default());
+        match v["ok"].as_bool().unwrap() {
+            true => assert!(got.is_ok(), "{}: {got:?}", v["name"]),
+            false => assert_eq!(
+                got.map(|_| ()).unwrap_err().code,
+                codes::INVALID_PAYLOAD,
+                "{}",
+                v["name"]
+            ),
+        }
+    }
+}

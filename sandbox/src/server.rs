@@ -78,8 +78,24 @@ async fn connection(router: Router, stream: TcpStream, header_timeout: Duration)
     }
 }
 
+/// The API's OpenAPI document, generated from the SDK's endpoint table and
+/// model by `cargo xtask codegen` (the one the npm package ships).
+pub const OPENAPI: &str = include_str!("../../pkg-template/openapi.json");
+
 pub fn router(app: Arc<App>) -> Router {
     crate::controls::routes(app.clone())
+        // Public like the docs: no key needed.
+        .route(
+            "/partner/v1/openapi.json",
+            axum::routing::get(|| async {
+                let mut r = Response::new(Body::from(OPENAPI));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                r
+            }),
+        )
         .fallback_service(crate::layers::api(app.clone()))
         .method_not_allowed_fallback(|| async {
             reply_fail(

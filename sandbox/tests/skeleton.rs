@@ -231,3 +231,22 @@ async fn rate_limit_per_key() {
 }
 
 use peeker_sandbox::Config;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_the_generated_openapi_document_without_a_key() {
+    let sb = Sandbox::default().await;
+    let r = sb.send("GET", "/openapi.json", None, None).await;
+    assert_eq!(r.status, 200);
+    assert!(is_request_id(&r.request_id));
+    let doc = &r.body;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let operations: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(operations, 28);
+    assert_eq!(doc["webhooks"].as_object().unwrap().len(), 18);
+    sb.handle.stop().await;
+}

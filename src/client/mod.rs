@@ -4,7 +4,7 @@
 
 use crate::error::{codes, PeekerError, Problem};
 use crate::model::ApiError;
-use crate::request::{self as r, HttpRequest};
+use crate::request::{Endpoint, HttpRequest};
 use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
 use crate::transport::{self, Answer, NoAnswer};
 use serde_json::{json, Value};
@@ -293,10 +293,7 @@ impl Client {
         first_ms: u64,
         max_wait_ms: f64,
     ) -> Result<JsValue, Failure> {
-        let request = match poll {
-            Poll::Import => r::retrieve_import(id)?,
-            Poll::Forwarding => r::retrieve_forwarding(id)?,
-        };
+        let request = poll.endpoint().build(Some(id), &Value::Null)?;
         let start = transport::now_ms();
         for n in 0.. {
             let answer = self.call(&request, opts).await?;
@@ -335,7 +332,7 @@ pub fn availability_requests(names: &[Value]) -> Result<Vec<HttpRequest>, Peeker
         )]));
     }
     for (i, chunk) in names.chunks(AVAILABILITY_CHUNK).enumerate() {
-        match r::check_availability(&json!({ "domains": chunk })) {
+        match Endpoint::CheckAvailability.build(None, &json!({ "domains": chunk })) {
             Ok(req) => requests.push(req),
             Err(e) if e.problems.is_empty() => return Err(e),
             Err(e) => problems.extend(e.problems.into_iter().map(|mut p| {

@@ -1,6 +1,7 @@
 // PeekerClient's resource namespaces and page walker. Each method forwards to
 // the wasm handle's `call(name, first, second, options)`, where validation,
 // request building, rate limiting, retries, timeouts and errors are decided.
+// Which methods exist comes from the endpoint table (resources.gen.js).
 
 const one = (h, name) => (first, options) => h.call(name, first, undefined, options);
 const two = (h, name) => (first, second, options) => h.call(name, first, second, options);
@@ -51,50 +52,19 @@ class PageWalker {
 }
 Object.defineProperty(PageWalker.prototype, Symbol.toStringTag, { value: "PageWalker" });
 
-export function makeResources(h) {
-  return {
-    bundles: {
-      create: one(h, "bundles.create"),
-      list: list(h, "bundles.list"),
-      retrieve: one(h, "bundles.retrieve"),
-      update: two(h, "bundles.update"),
-      delete: one(h, "bundles.delete"),
-    },
-    users: {
-      create: one(h, "users.create"),
-      list: list(h, "users.list"),
-      retrieve: one(h, "users.retrieve"),
-      update: two(h, "users.update"),
-      delete: one(h, "users.delete"),
-    },
-    domains: {
-      availability: one(h, "domains.availability"),
-      list: list(h, "domains.list"),
-    },
-    imports: {
-      create: one(h, "imports.create"),
-      createJob: one(h, "imports.createJob"),
-      retrieve: one(h, "imports.retrieve"),
-      retrieveJob: one(h, "imports.retrieveJob"),
-      lookup: one(h, "imports.lookup"),
-      wait: one(h, "imports.wait"),
-    },
-    forwarding: {
-      create: one(h, "forwarding.create"),
-      retrieve: one(h, "forwarding.retrieve"),
-      wait: one(h, "forwarding.wait"),
-    },
-    orders: {
-      create: one(h, "orders.create"),
-      list: list(h, "orders.list"),
-      cancel: two(h, "orders.cancel"),
-      pending: list(h, "orders.pending"),
-    },
-    swaps: {
-      create: one(h, "swaps.create"),
-      list: list(h, "swaps.list"),
-      retrieve: one(h, "swaps.retrieve"),
-      userNames: one(h, "swaps.userNames"),
-    },
-  };
+const CALL = { one, two, list };
+
+/**
+ * The namespaces (`client.orders.create`, ...) from `table`, the generated
+ * resource table (src/js/resources.gen.js): `{orders: {create: [name, kind]}}`.
+ */
+export function makeResources(h, table) {
+  const resources = {};
+  for (const [ns, methods] of Object.entries(table)) {
+    resources[ns] = {};
+    for (const [method, [name, kind]] of Object.entries(methods)) {
+      resources[ns][method] = CALL[kind](h, name);
+    }
+  }
+  return resources;
 }

@@ -8,7 +8,7 @@ use super::{from_js, js_error, ErrorKind};
 use crate::client::{CallOptions, Client, Config, Failure};
 use crate::error::{codes, PeekerError};
 use crate::model::ApiError;
-use crate::retry::Poll;
+use crate::request::{Helper, HelperKind};
 use crate::scrub::{credentials, Scrubber};
 use serde_json::Value;
 use std::rc::Rc;
@@ -38,7 +38,14 @@ extern "C" {
 #[wasm_bindgen(module = "/src/js/client.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeResources)]
-    fn make_resources(handle: JsValue) -> JsValue;
+    fn make_resources(handle: JsValue, table: JsValue) -> JsValue;
+}
+
+// Generated from the endpoint table by `cargo xtask codegen`.
+#[wasm_bindgen(module = "/src/js/resources.gen.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = resourceTable)]
+    fn resource_table() -> JsValue;
 }
 
 /// The client. Its key lives in wasm memory only: not in a JS property, an
@@ -83,7 +90,7 @@ impl PeekerClient {
         };
         Ok(PeekerClient {
             client,
-            resources: make_resources(handle.into()),
+            resources: make_resources(handle.into(), resource_table()),
             base_url,
         })
     }
@@ -342,8 +349,8 @@ async fn execute(
     options: &JsValue,
 ) -> Result<JsValue, Failure> {
     let opts = call_options(client, options)?;
-    match name {
-        "domains.availability" => {
+    match Helper::find(name).map(|h| h.kind) {
+        Some(HelperKind::Availability) => {
             let names = match from_js(first, "domains")? {
                 Value::Array(items) => items,
                 Value::Object(mut map) => match map.remove("domains") {
@@ -364,12 +371,7 @@ async fn execute(
                 .availability(&names, &opts, on_progress.as_ref())
                 .await
         }
-        "imports.wait" | "forwarding.wait" => {
-            let poll = if name == "imports.wait" {
-                Poll::Import
-            } else {
-                Poll::Forwarding
-            };
+        Some(HelperKind::Wait(poll)) => {
             let id = first.as_string().unwrap_or_default();
             let first_ms = count(options, "pollIntervalMs", 1000, 1, 3_600_000)?;
             let max_wait = count(options, "maxWaitMs", 600_000, 1, 2_147_483_647)?;
@@ -377,7 +379,7 @@ async fn execute(
                 .wait(poll, &id, &opts, u64::from(first_ms), f64::from(max_wait))
                 .await
         }
-        _ => {
+        None => {
             let request = build(name, first, second)?;
             client.call(&request, &opts).await
         }

@@ -309,7 +309,8 @@ function readEvent(payload, body, eventId) {
     typeof event.id !== "string" ||
     typeof event.type !== "string" ||
     typeof event.created_at !== "string" ||
-    !isObject(event.data)
+    !isObject(event.data) ||
+    Array.isArray(event.data)
   ) {
     return new WebhookVerificationError(
       "the body is not a Peeker event envelope {id, type, created_at, data}",

@@ -23,6 +23,11 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+// Every request, response, event and code type, generated from the endpoint
+// table and the model by `cargo xtask codegen`.
+#[wasm_bindgen(typescript_custom_section)]
+const API_TS: &str = include_str!("api.gen.d.ts");
+
 #[wasm_bindgen(module = "/src/js/errors.js")]
 extern "C" {
     /// `kind`: "peeker", "validation" or "webhook", the JS class to throw.

@@ -3,57 +3,12 @@
 
 use super::{from_js, js_error, ErrorKind};
 use crate::error::{codes, PeekerError, Result};
-use crate::request::{self as r, HttpRequest};
+use crate::request::{Args, Endpoint, HttpRequest};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
-/** One request, ready for any HTTP client: path relative to the base URL. */
-export interface HttpRequest {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** e.g. `/orders/ord_123/cancel`, ids percent-encoded. */
-  path: string;
-  /** Name/value pairs, not yet encoded, in a fixed order. */
-  query: [string, string][];
-  /** Canonical JSON bytes (`Content-Type: application/json`), or null for no body. */
-  body: Uint8Array | null;
-  /** Whether the request may be re-sent after it may have reached the server (contract §A7). */
-  retry_safe: boolean;
-}
-
-/** Every endpoint, by the name of its client method, with its arguments. */
-export interface RequestBuilders {
-  "me": () => HttpRequest;
-  "bundles.create": (body: CreateBundle) => HttpRequest;
-  "bundles.list": (query?: ListBundlesQuery) => HttpRequest;
-  "bundles.retrieve": (id: string) => HttpRequest;
-  "bundles.update": (id: string, body: UpdateBundle) => HttpRequest;
-  "bundles.delete": (id: string) => HttpRequest;
-  "users.create": (body: CreateUser) => HttpRequest;
-  "users.list": (query?: ListUsersQuery) => HttpRequest;
-  "users.retrieve": (id: string) => HttpRequest;
-  "users.update": (id: string, body: UpdateUser) => HttpRequest;
-  "users.delete": (id: string) => HttpRequest;
-  "domains.availability": (body: AvailabilityRequest) => HttpRequest;
-  "domains.list": (query?: ListDomainsQuery) => HttpRequest;
-  "imports.create": (body: ImportRequest) => HttpRequest;
-  "imports.createJob": (body: ImportJobRequest) => HttpRequest;
-  "imports.retrieve": (id: string) => HttpRequest;
-  "imports.retrieveJob": (id: string) => HttpRequest;
-  "imports.lookup": (query: ImportLookupQuery) => HttpRequest;
-  "forwarding.create": (body: ForwardingRequest) => HttpRequest;
-  "forwarding.retrieve": (id: string) => HttpRequest;
-  "orders.create": (body: CreateOrder) => HttpRequest;
-  "orders.list": (query?: ListOrdersQuery) => HttpRequest;
-  "orders.cancel": (id: string, body?: CancelOrder) => HttpRequest;
-  "orders.pending": (query?: ListPendingQuery) => HttpRequest;
-  "swaps.create": (body: CreateSwap) => HttpRequest;
-  "swaps.list": (query?: ListSwapsQuery) => HttpRequest;
-  "swaps.retrieve": (id: string) => HttpRequest;
-  "swaps.userNames": (body: UserNameSwap) => HttpRequest;
-}
-
 /**
  * The exact request for an endpoint: validated (throws a `ValidationError`
  * listing every problem) and with a canonical body, so the same logical body
@@ -82,8 +37,18 @@ pub fn build_request(name: JsValue, first: JsValue, second: JsValue) -> Result<J
         })
 }
 
+/// The request a client method name stands for, from its JS arguments.
 pub(super) fn build(name: &str, first: &JsValue, second: &JsValue) -> Result<HttpRequest> {
-    let value = |v: &JsValue, field: &str| from_js(v, field);
+    let Some(endpoint) = Endpoint::from_client_name(name) else {
+        return Err(PeekerError::new(
+            codes::INVALID_REQUEST,
+            format!(
+                "unknown endpoint {:?}; use a client method name such as \"orders.create\"",
+                crate::validate::names::show(name)
+            ),
+        )
+        .with_field("name"));
+    };
     let id = || -> Result<String> {
         first.as_string().ok_or_else(|| {
             PeekerError::new(
@@ -95,48 +60,17 @@ pub(super) fn build(name: &str, first: &JsValue, second: &JsValue) -> Result<Htt
     };
     // A missing query is an empty one.
     let query = || -> Result<Value> {
-        match value(first, "query")? {
+        match from_js(first, "query")? {
             Value::Null => Ok(Value::Object(Default::default())),
             v => Ok(v),
         }
     };
-    match name {
-        "me" => Ok(r::me()),
-        "bundles.create" => r::create_bundle(&value(first, "")?),
-        "bundles.list" => r::list_bundles(&query()?),
-        "bundles.retrieve" => r::retrieve_bundle(&id()?),
-        "bundles.update" => r::update_bundle(&id()?, &value(second, "")?),
-        "bundles.delete" => r::delete_bundle(&id()?),
-        "users.create" => r::create_user(&value(first, "")?),
-        "users.list" => r::list_users(&query()?),
-        "users.retrieve" => r::retrieve_user(&id()?),
-        "users.update" => r::update_user(&id()?, &value(second, "")?),
-        "users.delete" => r::delete_user(&id()?),
-        "domains.availability" => r::check_availability(&value(first, "")?),
-        "domains.list" => r::list_domains(&query()?),
-        "imports.create" => r::import_domains(&value(first, "")?),
-        "imports.createJob" => r::create_import_job(&value(first, "")?),
-        "imports.retrieve" => r::retrieve_import(&id()?),
-        "imports.retrieveJob" => r::retrieve_import_job(&id()?),
-        "imports.lookup" => r::lookup_imports(&query()?),
-        "forwarding.create" => r::create_forwarding(&value(first, "")?),
-        "forwarding.retrieve" => r::retrieve_forwarding(&id()?),
-        "orders.create" => r::create_order(&value(first, "")?),
-        "orders.list" => r::list_orders(&query()?),
-        "orders.cancel" => r::cancel_order(&id()?, &value(second, "")?),
-        "orders.pending" => r::list_pending(&query()?),
-        "swaps.create" => r::create_swap(&value(first, "")?),
-        "swaps.list" => r::list_swaps(&query()?),
-        "swaps.retrieve" => r::retrieve_swap(&id()?),
-        "swaps.userNames" => r::swap_user_names(&value(first, "")?),
-        _ => Err(PeekerError::new(
-            codes::INVALID_REQUEST,
-            format!(
-                "unknown endpoint {:?}; use a client method name such as \"orders.create\"",
-                crate::validate::names::show(name)
-            ),
-        )
-        .with_field("name")),
+    match endpoint.args() {
+        Args::None => endpoint.build(None, &Value::Null),
+        Args::Id => endpoint.build(Some(&id()?), &Value::Null),
+        Args::Body => endpoint.build(None, &from_js(first, "")?),
+        Args::IdBody | Args::IdOptionalBody => endpoint.build(Some(&id()?), &from_js(second, "")?),
+        Args::Query | Args::OptionalQuery => endpoint.build(None, &query()?),
     }
 }
 

@@ -64,15 +64,6 @@ fn checked(value: JsValue) -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
-/** A verified webhook event (contract §A6, §13). */
-export interface WebhookEvent {
-  id: string;
-  type: EventType;
-  created_at: string;
-  /** The resource itself: an order, a domain, an import, a forwarding job or a swap. */
-  data: Record<string, unknown>;
-}
-
 export interface VerifyWebhookOptions {
   /** Accepted clock difference either way, in seconds. Default 300. */
   toleranceSeconds?: number;
@@ -93,7 +84,13 @@ export function verifyWebhook(
   headers: WebhookHeadersInit,
   secret: string | string[],
   options?: VerifyWebhookOptions,
-): WebhookEvent;
+): WebhookEvent | UnknownWebhookEvent;
+
+/**
+ * Whether an event's `type` is one this version knows. After
+ * `if (isKnownEvent(event))`, `switch (event.type)` narrows `event.data`.
+ */
+export function isKnownEvent(event: WebhookEvent | UnknownWebhookEvent): event is WebhookEvent;
 
 /** Signs a payload as Peeker does, for partners' own tests. */
 export function signWebhook(
@@ -108,7 +105,7 @@ export interface HandleWebhookOptions {
    * Called once per verified delivery, with the raw body (to store it byte for
    * byte); a throw or rejection answers 500 so Peeker retries.
    */
-  onEvent: (event: WebhookEvent, delivery: { rawBody: string }) => unknown;
+  onEvent: (event: WebhookEvent | UnknownWebhookEvent, delivery: { rawBody: string }) => unknown;
   toleranceSeconds?: number;
 }
 
@@ -137,6 +134,15 @@ fn fail(code: &str, field: Option<&str>, message: &str) -> JsValue {
         JsValue::UNDEFINED,
         JsValue::UNDEFINED,
     )
+}
+
+/// See the TypeScript declaration above: the known types are the core's.
+#[wasm_bindgen(js_name = isKnownEvent, skip_typescript)]
+pub fn is_known_event(event: JsValue) -> bool {
+    Reflect::get(&event, &JsValue::from_str("type"))
+        .ok()
+        .and_then(|t| t.as_string())
+        .is_some_and(|t| crate::model::EventType::KNOWN.contains(&t.as_str()))
 }
 
 /// See the TypeScript declaration above.

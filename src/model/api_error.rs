@@ -2,34 +2,32 @@
 
 use super::common::Extra;
 use crate::error::PeekerError;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tsify::Tsify;
 
 /// `{"error": {...}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorEnvelope {
     pub error: ApiError,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// The body of an API error. `code` is a plain string (see `crate::error::codes`)
 /// because the server's catalogue is open-ended; branch on it, never on `message`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ApiError {
+    #[schemars(with = "crate::error::ErrorCode")]
     pub code: String,
     pub message: String,
     /// The request field at fault, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub field: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "Record<string, unknown>")]
+    #[schemars(with = "Extra")]
     pub details: Option<Value>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 

@@ -1,8 +1,8 @@
 //! `POST /domains/availability` (Part B §12.3).
 
 use super::common::{Extra, Provider};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 
 open_enum! {
     /// Why a domain cannot be bought.
@@ -13,32 +13,25 @@ open_enum! {
 }
 
 /// One row of an availability answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailabilityRow {
     pub domain: String,
     pub available: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub price_cents: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub renewal_price_cents: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub currency: Option<String>,
     /// Absent on unavailable rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub usable_for: Option<Vec<Provider>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub premium: Option<bool>,
     /// Only when `available` is false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub reason: Option<UnavailableReason>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -51,10 +44,9 @@ impl AvailabilityRow {
 }
 
 /// `POST /domains/availability`: one row per requested domain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailabilityResponse {
     pub domains: Vec<AvailabilityRow>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }

@@ -1,8 +1,8 @@
 //! Bundles: saved order sizes (Part B §12.1).
 
 use super::common::{Extra, RequiredDomains};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 
 open_enum! {
     /// `deleted` only appears in the DELETE answer.
@@ -10,56 +10,47 @@ open_enum! {
 }
 
 /// The split Peeker actually uses, after filling in the recommended one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveSplit {
     pub google_percent: i64,
     pub microsoft_percent: i64,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// A bundle object. The percents are always sent (`null` = recommended split),
 /// so they serialise as `null` rather than being left out. The newer fields are
 /// optional so an older-shaped bundle (no `required_domains`) still decodes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Bundle {
     /// `bun_…`
     pub id: String,
     pub name: String,
     pub monthly_sending_volume: i64,
-    #[tsify(type = "number | null")]
     pub google_percent: Option<i64>,
-    #[tsify(type = "number | null")]
     pub microsoft_percent: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub send_on_weekends: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub google_inboxes_per_domain: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub effective: Option<EffectiveSplit>,
     /// What an order on this bundle must pick; the SDK validates against this,
     /// never against its own computation (Part A §A4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub required_domains: Option<RequiredDomains>,
     pub status: BundleStatus,
     pub created_at: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// `DELETE /bundles/{id}`: `status` is `deleted`, or `archived` when an order
 /// used the bundle.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BundleDeleted {
     pub id: String,
     pub status: BundleStatus,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }

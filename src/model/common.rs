@@ -1,8 +1,8 @@
 //! Pieces every resource shares.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tsify::Tsify;
 
 /// Fields a response carried that this SDK version does not model, kept as sent.
 pub type Extra = Map<String, Value>;
@@ -13,11 +13,10 @@ open_enum! {
 }
 
 /// `{"data": ...}`: every success body wraps its resource (Part B §4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataEnvelope<T> {
     pub data: T,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -31,7 +30,7 @@ impl<T> DataEnvelope<T> {
 }
 
 /// How many domains of each provider an order on a bundle needs (Part A §A4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RequiredDomains {
     pub google: u32,
     pub microsoft: u32,
@@ -39,38 +38,34 @@ pub struct RequiredDomains {
 }
 
 /// `links` of a list page (Part B §8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Links {
     /// The first page, with the active filters kept.
     pub first: String,
     /// The next page; `null` on the last page. Opaque: follow it, never build it.
-    #[tsify(type = "string | null")]
     pub next: Option<String>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// `meta` of a list page (Part B §8). There is no total count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Meta {
     pub path: String,
     pub per_page: i64,
     /// Rows in this page.
     pub returned: i64,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// One page of a list endpoint: `{data, links, meta}` (Part B §8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct List<T> {
     pub data: Vec<T>,
     pub links: Links,
     pub meta: Meta,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -84,24 +79,21 @@ impl<T> List<T> {
 /// A person on an order or a pending action: `{first_name, last_name,
 /// profile_picture_url}`. The picture key is always sent (URL, `null` or `""`),
 /// so it is serialised even when `null`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PersonaInfo {
     pub first_name: String,
     pub last_name: String,
-    #[tsify(type = "string | null")]
     pub profile_picture_url: Option<String>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// A domain named by both its row id and its name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DomainRef {
     /// `dom_…`
     pub id: String,
     pub domain: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }

@@ -1,8 +1,8 @@
 //! Inventory domains (Part B §12.5) and forwarding jobs (Part B §12.6).
 
 use super::common::{Extra, Provider};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 
 open_enum! {
     /// `inventory`: ready but on no order; `connected`: on an order.
@@ -27,30 +27,24 @@ open_enum! {
 }
 
 /// A domain row (`dom_…`). Inventory rows carry no provider, user or order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Domain {
     pub id: String,
     pub domain: String,
     pub category: DomainCategory,
     pub status: DomainStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub provider: Option<Provider>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub order_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub usable_for: Option<Vec<Provider>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub forwarding_url: Option<String>,
     pub created_at: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -75,17 +69,16 @@ open_enum! {
 }
 
 /// A domain a forwarding job could not repoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ForwardingFailure {
     pub domain: String,
     pub reason: ForwardingFailureReason,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// A forwarding job (`fwj_…`); also the `data` of `domain.forwarding_*` events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ForwardingJob {
     pub id: String,
     pub status: ForwardingStatus,
@@ -98,9 +91,7 @@ pub struct ForwardingJob {
     pub created_at: String,
     /// Absent until the job is terminal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub completed_at: Option<String>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }

@@ -5,107 +5,113 @@ use super::domain::{Domain, ForwardingJob};
 use super::import::DomainImport;
 use super::order::{FullOrder, OrderReceipt};
 use super::swap::Swap;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tsify::Tsify;
 
-open_enum! {
-    /// Every event type of Part B §13.
-    pub enum EventType {
-        OrderInProgress = "order.in_progress",
-        OrderCompleted = "order.completed",
-        OrderFailed = "order.failed",
-        OrderActionRequired = "order.action_required",
-        OrderCancelScheduled = "order.cancel_scheduled",
-        OrderCancelled = "order.cancelled",
-        DomainConnected = "domain.connected",
-        DomainActionRequired = "domain.action_required",
-        DomainForwardingUpdated = "domain.forwarding_updated",
-        DomainForwardingFailed = "domain.forwarding_failed",
-        DomainImportCompleted = "domain_import.completed",
-        DomainImportFailed = "domain_import.failed",
-        DomainImportActionRequired = "domain_import.action_required",
-        SwapCreated = "swap.created",
-        SwapInProgress = "swap.in_progress",
-        SwapCompleted = "swap.completed",
-        SwapFailed = "swap.failed",
-        SwapActionRequired = "swap.action_required"
-    }
+/// Declares every event type once, with the type of its `data`: the open
+/// enum [`EventType`], the typed [`EventPayload`], [`Event::payload`], and
+/// [`EVENTS`] (the generated TypeScript union and OpenAPI `webhooks` come
+/// from it).
+macro_rules! events {
+    ($($(#[doc = $doc:literal])* $variant:ident = $wire:literal => $payload:ty,)+) => {
+        open_enum! {
+            /// Every event type of Part B §13.
+            pub enum EventType { $($variant = $wire),+ }
+        }
+
+        /// The typed `data` of an event: one variant per known type. `Unknown`
+        /// keeps the raw `data` of an unknown type, or of a known type whose
+        /// `data` did not decode, so a receiver never fails on an event it
+        /// cannot read.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum EventPayload {
+            $($(#[doc = $doc])* $variant($payload),)+
+            Unknown(Value),
+        }
+
+        /// Every event type with the schema of its `data`.
+        pub const EVENTS: &[EventKind] = &[$(EventKind {
+            event_type: $wire,
+            data: |g| g.subschema_for::<$payload>(),
+            description: concat!($($doc),*),
+        },)+];
+
+        impl Event {
+            /// Decodes `data` by `type`. Never fails: see `EventPayload::Unknown`.
+            pub fn payload(&self) -> EventPayload {
+                let typed = match &self.event_type {
+                    $(EventType::$variant => decode(&self.data).map(EventPayload::$variant),)+
+                    EventType::Other(_) => None,
+                };
+                typed.unwrap_or_else(|| EventPayload::Unknown(self.data.clone()))
+            }
+        }
+    };
+}
+
+/// One row of [`EVENTS`].
+pub struct EventKind {
+    /// `order.completed`, ...
+    pub event_type: &'static str,
+    /// The schema (a `$ref`) of the event's `data`.
+    pub data: fn(&mut SchemaGenerator) -> Schema,
+    /// The row's doc comment (one line).
+    pub description: &'static str,
+}
+
+events! {
+    /// Order accepted, provisioning started.
+    OrderInProgress = "order.in_progress" => OrderReceipt,
+    /// Every domain and inbox live: carries the full order (Part A §A6).
+    OrderCompleted = "order.completed" => FullOrder,
+    /// Unrecoverable provisioning error.
+    OrderFailed = "order.failed" => OrderReceipt,
+    /// Partner input needed: see `GET /orders/pending`.
+    OrderActionRequired = "order.action_required" => OrderReceipt,
+    /// Cancellation accepted; it finishes at the end of the renewal period.
+    OrderCancelScheduled = "order.cancel_scheduled" => OrderReceipt,
+    /// Cancellation done; the domains are released.
+    OrderCancelled = "order.cancelled" => OrderReceipt,
+    /// A domain is provisioned with its mail provider.
+    DomainConnected = "domain.connected" => Domain,
+    /// A domain waits on the partner (e.g. nameservers not pointed).
+    DomainActionRequired = "domain.action_required" => Domain,
+    /// A forwarding job applied (some of) its domains.
+    DomainForwardingUpdated = "domain.forwarding_updated" => ForwardingJob,
+    /// A forwarding job failed for (some of) its domains.
+    DomainForwardingFailed = "domain.forwarding_failed" => ForwardingJob,
+    /// Every domain of an import finished.
+    DomainImportCompleted = "domain_import.completed" => DomainImport,
+    /// An import failed before any domain connected.
+    DomainImportFailed = "domain_import.failed" => DomainImport,
+    /// The customer has not pointed the nameservers yet.
+    DomainImportActionRequired = "domain_import.action_required" => DomainImport,
+    /// `POST /swaps` (or one row of a user-name swap) accepted.
+    SwapCreated = "swap.created" => Swap,
+    /// Peeker picked the swap up.
+    SwapInProgress = "swap.in_progress" => Swap,
+    /// The replacement is live; the old domain detached.
+    SwapCompleted = "swap.completed" => Swap,
+    /// Unrecoverable; read the latest with `GET /swaps/{id}`.
+    SwapFailed = "swap.failed" => Swap,
+    /// Blocked on partner input.
+    SwapActionRequired = "swap.action_required" => Swap,
 }
 
 /// `{"id","type","created_at","data"}`; `data` is the resource itself, kept raw
 /// here so an event of an unknown type is never rejected. `Event::payload`
 /// gives the typed view.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Event {
     pub id: String,
     #[serde(rename = "type")]
     pub event_type: EventType,
     pub created_at: String,
-    #[tsify(type = "Record<string, unknown>")]
     pub data: Value,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
-}
-
-/// The typed `data` of an event: one variant per known type. `Unknown` keeps
-/// the raw `data` of an unknown type, or of a known type whose `data` did not
-/// decode, so a receiver never fails on an event it cannot read.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EventPayload {
-    OrderInProgress(OrderReceipt),
-    /// `order.completed` carries the full order (Part A §A6).
-    OrderCompleted(FullOrder),
-    OrderFailed(OrderReceipt),
-    OrderActionRequired(OrderReceipt),
-    OrderCancelScheduled(OrderReceipt),
-    OrderCancelled(OrderReceipt),
-    DomainConnected(Domain),
-    DomainActionRequired(Domain),
-    DomainForwardingUpdated(ForwardingJob),
-    DomainForwardingFailed(ForwardingJob),
-    DomainImportCompleted(DomainImport),
-    DomainImportFailed(DomainImport),
-    DomainImportActionRequired(DomainImport),
-    SwapCreated(Swap),
-    SwapInProgress(Swap),
-    SwapCompleted(Swap),
-    SwapFailed(Swap),
-    SwapActionRequired(Swap),
-    Unknown(Value),
-}
-
-impl Event {
-    /// Decodes `data` by `type`. Never fails: see `EventPayload::Unknown`.
-    pub fn payload(&self) -> EventPayload {
-        use EventPayload as P;
-        use EventType as T;
-        let data = &self.data;
-        let typed = match &self.event_type {
-            T::OrderInProgress => decode(data).map(P::OrderInProgress),
-            T::OrderCompleted => decode(data).map(P::OrderCompleted),
-            T::OrderFailed => decode(data).map(P::OrderFailed),
-            T::OrderActionRequired => decode(data).map(P::OrderActionRequired),
-            T::OrderCancelScheduled => decode(data).map(P::OrderCancelScheduled),
-            T::OrderCancelled => decode(data).map(P::OrderCancelled),
-            T::DomainConnected => decode(data).map(P::DomainConnected),
-            T::DomainActionRequired => decode(data).map(P::DomainActionRequired),
-            T::DomainForwardingUpdated => decode(data).map(P::DomainForwardingUpdated),
-            T::DomainForwardingFailed => decode(data).map(P::DomainForwardingFailed),
-            T::DomainImportCompleted => decode(data).map(P::DomainImportCompleted),
-            T::DomainImportFailed => decode(data).map(P::DomainImportFailed),
-            T::DomainImportActionRequired => decode(data).map(P::DomainImportActionRequired),
-            T::SwapCreated => decode(data).map(P::SwapCreated),
-            T::SwapInProgress => decode(data).map(P::SwapInProgress),
-            T::SwapCompleted => decode(data).map(P::SwapCompleted),
-            T::SwapFailed => decode(data).map(P::SwapFailed),
-            T::SwapActionRequired => decode(data).map(P::SwapActionRequired),
-            T::Other(_) => None,
-        };
-        typed.unwrap_or_else(|| P::Unknown(data.clone()))
-    }
 }
 
 fn decode<T: DeserializeOwned>(data: &Value) -> Option<T> {

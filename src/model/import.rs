@@ -2,8 +2,8 @@
 //! bodies; the shape below is this project's decision (notes/contract-decisions.md).
 
 use super::common::Extra;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 
 open_enum! {
     /// An import (sync or job): `in_progress` until every domain has finished,
@@ -36,31 +36,27 @@ open_enum! {
 }
 
 /// One domain of an import.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportDomain {
     pub domain: String,
     pub status: ImportDomainStatus,
     /// The inventory row (`dom_…`) once the domain has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub domain_id: Option<String>,
     /// Only when `status` is `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub reason: Option<ImportFailureReason>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// Nameservers the customer must set at the registrar for `domains`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NameserverGroup {
     /// e.g. `["helena.ns.peeker.ai", "idris.ns.peeker.ai"]`.
     pub nameservers: Vec<String>,
     pub domains: Vec<String>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -68,7 +64,7 @@ pub struct NameserverGroup {
 /// /domains/import/jobs`, `GET /domains/import/{id}`, `GET
 /// /domains/import/jobs/{id}` and the `domain_import.*` events. Sync imports
 /// and jobs share one shape so a partner handles both the same way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DomainImport {
     pub id: String,
     pub status: ImportStatus,
@@ -78,10 +74,8 @@ pub struct DomainImport {
     pub created_at: String,
     /// Set once `status` is terminal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub completed_at: Option<String>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -91,11 +85,10 @@ pub type ImportJob = DomainImport;
 /// `GET /domains/import?domains=…`: the latest import holding each asked-for
 /// domain (each import once, newest first), and the asked-for domains that no
 /// import holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportLookup {
     pub imports: Vec<DomainImport>,
     pub not_found: Vec<String>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }

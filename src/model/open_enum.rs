@@ -1,6 +1,6 @@
 //! Enums that keep values they do not know (Part A §A1): a new status from the
 //! API becomes `Other("new_status")`, never a decode failure, and serialises back
-//! unchanged.
+//! unchanged. Their schema lists the known values and is marked open.
 
 /// Declares a string enum with an `Other(String)` catch-all.
 ///
@@ -69,12 +69,19 @@ macro_rules! open_enum {
             }
         }
 
-        const _: () = {
-            #[::wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-            const TS: &'static str = concat!(
-                "/** Known values, or any other string a newer API may send. */\nexport type ",
-                stringify!($name), " = ", $("\"", $wire, "\" | ",)+ "(string & {});"
-            );
-        };
+        // `x-open-enum`: the generated TypeScript adds `(string & {})`, so
+        // values a newer API sends still type-check.
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({
+                    "type": "string",
+                    "enum": Self::KNOWN,
+                    "x-open-enum": true,
+                })
+            }
+        }
     };
 }

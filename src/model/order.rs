@@ -1,8 +1,8 @@
 //! Orders, cancellations and pending actions (Part B §12.7).
 
 use super::common::{DomainRef, Extra, PersonaInfo};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 
 open_enum! {
     /// There is no `created`: an accepted order starts `in_progress`.
@@ -22,61 +22,54 @@ open_enum! {
 }
 
 /// One cost line; `amount_cents` is the line total, not a unit price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LineItem {
     #[serde(rename = "type")]
     pub item_type: LineItemType,
     pub quantity: i64,
     pub amount_cents: i64,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// What an order costs. The receipt has only the total; the full order adds lines.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Costs {
     pub total_cents: i64,
     /// Lower-case, e.g. `usd`.
     pub currency: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub line_items: Option<Vec<LineItem>>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// The lean order (`ord_…`) returned by `POST /orders`, `GET /orders` and the
 /// `order.*` events other than `order.completed`. `bundle_id` is `null` for
 /// custom orders and always sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OrderReceipt {
     pub id: String,
     pub user_id: String,
     pub email: String,
-    #[tsify(type = "string | null")]
     pub bundle_id: Option<String>,
     pub status: OrderStatus,
     pub domain_count: i64,
     pub costs: Costs,
     /// Absent in older answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub renews_at: Option<String>,
     pub created_at: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// An order's domains by how they were sourced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OrderDomains {
     pub registered: Vec<String>,
     pub imported: Vec<String>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -84,31 +77,25 @@ pub struct OrderDomains {
 /// `order.completed` payload. The docs' example lists people under the older
 /// key `users`, the newer naming is `personas`; both are kept as sent, use
 /// `FullOrder::people` to read whichever came.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FullOrder {
     pub id: String,
     pub user_id: String,
     pub email: String,
-    #[tsify(type = "string | null")]
     pub bundle_id: Option<String>,
     pub status: OrderStatus,
     pub domain_count: i64,
     pub costs: Costs,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub domains: Option<OrderDomains>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub personas: Option<Vec<PersonaInfo>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub users: Option<Vec<PersonaInfo>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub renews_at: Option<String>,
     pub created_at: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -124,7 +111,7 @@ impl FullOrder {
 
 /// `POST /orders/{id}/cancel`: the schedule, inboxes go at `cancels_at` (end
 /// of the renewal period).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OrderCancellation {
     pub id: String,
     pub status: OrderStatus,
@@ -133,7 +120,6 @@ pub struct OrderCancellation {
     /// The domains this cancellation covers.
     pub domains: Vec<DomainRef>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -150,7 +136,7 @@ open_enum! {
 }
 
 /// A row of `GET /orders/pending` (`act_…`): something the partner must fix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PendingAction {
     pub id: String,
     #[serde(rename = "type")]
@@ -158,21 +144,16 @@ pub struct PendingAction {
     pub reason: PendingActionReason,
     pub status: PendingActionStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub order_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub domain_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub domain: Option<String>,
     /// The persona concerned, for picture problems.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user: Option<PersonaInfo>,
     pub message: String,
     pub created_at: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }

@@ -6,9 +6,9 @@
 //! gives one canonical byte string per logical body (Part A §A7).
 
 use super::user::SequencerProvider;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
-use tsify::Tsify;
 
 /// A PATCH field: left out, sent as `null`, or sent with a value.
 ///
@@ -28,6 +28,19 @@ pub enum Patch<T> {
 impl<T> Patch<T> {
     pub fn is_absent(&self) -> bool {
         matches!(self, Patch::Absent)
+    }
+}
+
+/// On the wire a PATCH field is the value or `null` (absent fields are left out).
+impl<T: JsonSchema> JsonSchema for Patch<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Option::<T>::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Option::<T>::json_schema(g)
     }
 }
 
@@ -53,108 +66,91 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 }
 
 /// `POST /bundles`. Percents: both set (summing to 100) or both left out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateBundle {
     pub name: String,
     pub monthly_sending_volume: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub google_percent: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub microsoft_percent: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub send_on_weekends: Option<bool>,
     /// 2 or 3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub google_inboxes_per_domain: Option<u8>,
 }
 
 /// `PATCH /bundles/{id}`: every field optional; the percents are sent together,
 /// both numbers or both `null`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateBundle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub monthly_sending_volume: Option<u64>,
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[tsify(optional, type = "number | null")]
     pub google_percent: Patch<u8>,
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
-    #[tsify(optional, type = "number | null")]
     pub microsoft_percent: Patch<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub send_on_weekends: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub google_inboxes_per_domain: Option<u8>,
 }
 
 /// A user's sequencer route. `client_id: null` (or `""` from the caller, sent
 /// as `null`) selects the partner's default route, so the key is always sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSequencer {
     pub provider: SequencerProvider,
-    #[tsify(type = "number | null")]
     pub client_id: Option<u64>,
 }
 
 /// `POST /users`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUser {
     pub email: String,
     pub sequencer: UserSequencer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub last_name: Option<String>,
 }
 
 /// `PATCH /users/{id}`: every field optional.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub last_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub sequencer: Option<UserSequencer>,
 }
 
 /// `POST /domains/availability`: at most 50 names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailabilityRequest {
     pub domains: Vec<String>,
 }
 
 /// `POST /domains/import` (synchronous): at most 25 registrable root domains.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportRequest {
     pub domains: Vec<String>,
 }
 
 /// `POST /domains/import/jobs`: at most 500 registrable root domains.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportJobRequest {
     pub domains: Vec<String>,
 }
 
 /// `POST /domains/forwarding`: at most 25 domains (`dom_…` ids or names).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ForwardingRequest {
     pub domains: Vec<String>,
     pub forwarding_url: String,
@@ -163,11 +159,10 @@ pub struct ForwardingRequest {
 /// The Smartlead account an order pushes its inboxes into.
 ///
 /// `Debug` is written by hand so the password never reaches a log.
-#[derive(Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OrderSequencer {
     pub provider: SequencerProvider,
     /// `null` selects the partner's default route; the key is always sent.
-    #[tsify(type = "number | null")]
     pub client_id: Option<u64>,
     pub login_email: String,
     pub login_password: String,
@@ -186,7 +181,7 @@ impl fmt::Debug for OrderSequencer {
 
 /// One domain of an order: a name (or `dom_…` id) inheriting the order's
 /// `forwarding_url`, or an object when this domain needs its own URL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OrderDomain {
     Name(String),
@@ -208,50 +203,43 @@ impl OrderDomain {
 
 /// A person whose names become inbox addresses. The picture key is always
 /// sent: a public http(s) URL, `null` or `""`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Persona {
     pub first_name: String,
     pub last_name: String,
-    #[tsify(type = "string | null")]
     pub profile_picture_url: Option<String>,
 }
 
 /// `POST /orders`, newest shape: `user` is a `usr_…` id or an email; either
 /// `bundle_id` or the custom license fields, never both.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateOrder {
     pub user: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub bundle_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub google_licenses: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub microsoft_licenses: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub google_inboxes_per_domain: Option<u8>,
     pub sequencer: OrderSequencer,
     pub domains: Vec<OrderDomain>,
     pub personas: Vec<Persona>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub forwarding_url: Option<String>,
 }
 
 /// `POST /orders/{id}/cancel`: `domains: None` cancels the whole order and is
 /// sent with no body.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct CancelOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub domains: Option<Vec<String>>,
 }
 
 /// The two kinds of domain swap a partner can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SwapRequestType {
     /// Old domain retired at once.
@@ -261,7 +249,7 @@ pub enum SwapRequestType {
 }
 
 /// `POST /swaps`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateSwap {
     #[serde(rename = "type")]
     pub swap_type: SwapRequestType,
@@ -270,142 +258,143 @@ pub struct CreateSwap {
 }
 
 /// `POST /swaps/user_names`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserNameSwap {
     pub domain_id: String,
     pub personas: Vec<Persona>,
 }
 
 /// Query of `GET /bundles`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListBundlesQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub page_token: Option<String>,
 }
 
 /// Query of `GET /users`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListUsersQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub page_token: Option<String>,
 }
 
 /// Query of `GET /domains`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListDomainsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub usable_for: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub page_token: Option<String>,
 }
 
 /// Query of `GET /orders`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListOrdersQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub bundle_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub page_token: Option<String>,
 }
 
 /// Query of `GET /orders/pending` (the server defaults `status` to `open`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListPendingQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub order_id: Option<String>,
     /// `usr_…` id or email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub domain_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub page_token: Option<String>,
 }
 
 /// Query of `GET /swaps`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListSwapsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub order_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub domain_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub page_token: Option<String>,
 }
 
 /// Query of `GET /domains/import?domains=…`: find imports by domain name when
 /// the `imp_…` id is lost. Sent comma-separated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportLookupQuery {
     pub domains: Vec<String>,
 }
+
+/// The paging fields every list query has (Part B §8).
+pub trait PageQuery: Clone {
+    fn per_page(&self) -> Option<u8>;
+    fn page_token(&self) -> Option<&str>;
+    /// The same filters on another page.
+    fn on_page(&self, per_page: Option<u8>, page_token: Option<String>) -> Self;
+}
+
+macro_rules! page_query {
+    ($($t:ty),+) => {$(
+        impl PageQuery for $t {
+            fn per_page(&self) -> Option<u8> {
+                self.per_page
+            }
+            fn page_token(&self) -> Option<&str> {
+                self.page_token.as_deref()
+            }
+            fn on_page(&self, per_page: Option<u8>, page_token: Option<String>) -> Self {
+                Self { per_page, page_token, ..self.clone() }
+            }
+        }
+    )+};
+}
+
+page_query!(
+    ListBundlesQuery,
+    ListUsersQuery,
+    ListDomainsQuery,
+    ListOrdersQuery,
+    ListPendingQuery,
+    ListSwapsQuery
+);

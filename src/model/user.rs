@@ -1,8 +1,8 @@
 //! End customers (Part B §12.2) and `GET /me` (Part B §3).
 
 use super::common::Extra;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 
 open_enum! {
     pub enum UserStatus { Active = "active", Deleted = "deleted" }
@@ -15,34 +15,28 @@ open_enum! {
 
 /// A user's sequencer route as the API returns it (no credentials).
 /// `client_id` is always sent; `null` means the partner's default route.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SequencerRoute {
     pub provider: SequencerProvider,
-    #[tsify(type = "number | null")]
     pub client_id: Option<i64>,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// A user (`usr_…`), the partner's end customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct User {
     pub id: String,
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub last_name: Option<String>,
     pub status: UserStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub sequencer: Option<SequencerRoute>,
     pub created_at: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
@@ -57,31 +51,28 @@ open_enum! {
 }
 
 /// The calling key, as `GET /me` describes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ApiKeyInfo {
     pub environment: KeyEnvironment,
     pub permission_preset: PermissionPreset,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// The partner organisation (`org_…`) the key belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PartnerInfo {
     pub id: String,
     pub name: String,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }
 
 /// `GET /me`: the cheapest call, used as a health check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MeResponse {
     pub api_key: ApiKeyInfo,
     pub partner: PartnerInfo,
     #[serde(flatten)]
-    #[tsify(type = "Record<string, unknown>")]
     pub extra: Extra,
 }

@@ -16,6 +16,18 @@ test("tsc --strict accepts the typed usage and its expected errors", () => {
   }
 });
 
+test("misspelt fields of a narrowed event and of a response do not compile", () => {
+  let out = "";
+  try {
+    execFileSync(`${root}node_modules/.bin/tsc`, ["-p", "tests/types/tsconfig.misspelt.json"], { cwd: root, encoding: "utf8" });
+  } catch (e) {
+    out = `${e.stdout}${e.stderr}`;
+  }
+  assert.match(out, /misspelt\.ts\(7,\d+\): error TS2551: Property 'domain_cuont' does not exist on type 'FullOrder'/);
+  assert.match(out, /misspelt\.ts\(10,\d+\): error TS2551: Property 'statuss' does not exist on type 'OrderReceipt'/);
+  assert.equal(out.match(/error TS/g)?.length, 2, out);
+});
+
 test("no `any` in the public declarations", () => {
   for (const file of readdirSync(`${root}pkg`).filter((f) => f.endsWith(".d.ts") && !f.includes("_bg.wasm"))) {
     const code = readFileSync(`${root}pkg/${file}`, "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");

@@ -6,7 +6,9 @@
 //! `wasm-opt` from the npm `binaryen` package), Debian's chromium and chromedriver.
 
 mod build;
+mod codegen;
 mod demo;
+mod fuzz_api;
 mod setup;
 mod util;
 mod worker;
@@ -17,11 +19,17 @@ const HELP: &str = "\
 cargo xtask <command>
 
   setup   install the toolchain pieces the other commands need (idempotent)
+  codegen [--check]
+          write the generated TypeScript, JS resource table and openapi.json
+          from the endpoint table and model types; --check fails when stale
   build   build the npm package into pkg/
   test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
   demo    build, then serve the partner demo on 127.0.0.1 (sandbox, Worker, www/)
   bench   build, then print the benchmark table
   load    build, then a bounded load (10 s) of signed deliveries on the Worker
+  fuzz-api [EXAMPLES]
+          schemathesis against a running peeker-sandbox with openapi.json
+          (default 100 examples per operation; `test` runs 10)
   fuzz [SECONDS]
           run the cargo-fuzz target for webhook header and envelope parsing
           for a bounded time (default 60 s)
@@ -31,11 +39,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::all(),
+        Some("codegen") => codegen::run(args.get(1).map(String::as_str) == Some("--check")),
         Some("build") => setup::all().and_then(|_| build::package()),
         Some("test") => test(),
         Some("demo") => demo(),
         Some("bench") => bench(),
         Some("load") => load(),
+        Some("fuzz-api") => match args.get(1).map_or(Ok(100), |n| n.parse::<u32>()) {
+            Ok(n) => fuzz_api::run(n),
+            Err(_) => Err("fuzz-api takes a number of examples per operation".into()),
+        },
         Some("fuzz") => fuzz(args.get(1).map_or("60", String::as_str)),
         _ => {
             print!("{HELP}");
@@ -59,6 +72,14 @@ fn test() -> util::Result {
     use util::{cargo, run_in, step};
     setup::all()?;
     let root = util::root();
+    step("generated files are up to date");
+    codegen::run(true)?;
+    step("openapi.json passes redocly's recommended rules");
+    run_in(
+        &root,
+        "node_modules/.bin/redocly",
+        &["lint", "--format=summary", codegen::OPENAPI],
+    )?;
     step("format and lints");
     cargo(&["fmt", "--all", "--check"])?;
     cargo(&[
@@ -98,6 +119,8 @@ fn test() -> util::Result {
         ],
     )?;
     worker::test()?;
+    step("the sandbox against openapi.json (schemathesis)");
+    fuzz_api::run(10)?;
     Ok(())
 }
 

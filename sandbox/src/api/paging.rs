@@ -8,6 +8,7 @@ use crate::state::State;
 use crate::App;
 use base64::Engine as _;
 use peeker_partner::error::Problem;
+use peeker_partner::model::PageQuery;
 use peeker_partner::request::HttpRequest;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -28,7 +29,7 @@ pub enum Order {
 /// a client sends them) and its order.
 pub struct ListSpec<Q> {
     pub parse: fn(&Value) -> Result<Q, Vec<Problem>>,
-    pub build: fn(&Value) -> peeker_partner::error::Result<HttpRequest>,
+    pub build: fn(&Q) -> peeker_partner::error::Result<HttpRequest>,
     pub order: Order,
 }
 
@@ -43,17 +44,12 @@ pub fn list<Q, R, T>(
     view: fn(&R) -> &T,
 ) -> Answer
 where
-    Q: Serialize,
+    Q: PageQuery,
     T: Serialize,
 {
     let q = parsed((spec.parse)(&query_json(r.query, false)?))?;
-    let query = serde_json::to_value(&q).unwrap_or_else(|_| json!({}));
-    let per_page = query
-        .get("per_page")
-        .and_then(Value::as_u64)
-        .and_then(|n| u8::try_from(n).ok())
-        .unwrap_or(DEFAULT_PER_PAGE);
-    let after = match query.get("page_token").and_then(Value::as_str) {
+    let per_page = q.per_page().unwrap_or(DEFAULT_PER_PAGE);
+    let after = match q.page_token() {
         None => None,
         Some(t) => Some(decode_token(t).ok_or_else(|| {
             Fail::invalid(
@@ -63,15 +59,9 @@ where
         })?),
     };
     let link = |token: Option<String>| {
-        let mut v = query.clone();
-        if let Some(o) = v.as_object_mut() {
-            o.insert("per_page".into(), json!(per_page));
-            match token {
-                Some(t) => o.insert("page_token".into(), json!(t)),
-                None => o.remove("page_token"),
-            };
-        }
-        (spec.build)(&v).ok().map(|h| h.url(r.base))
+        (spec.build)(&q.on_page(Some(per_page), token))
+            .ok()
+            .map(|h| h.url(r.base))
     };
     app.read(|st| {
         let (rows, next) = page(table(st), spec.order, after.as_deref(), per_page, |row| {

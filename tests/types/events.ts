@@ -1,0 +1,102 @@
+// Compiled with `tsc --strict` by tests/js/types.test.mjs: every event type
+// narrows `event.data` to its resource, and known responses carry no index
+// signature (misspelt fields are compile errors; see misspelt.ts).
+import {
+  isKnownEvent,
+  verifyWebhook,
+  type Domain,
+  type DomainImport,
+  type ForwardingJob,
+  type FullOrder,
+  type OrderReceipt,
+  type Swap,
+  type UnknownWebhookEvent,
+  type WebhookEvent,
+  type EventType,
+} from "peeker-partner";
+import { isKnownEvent as isKnownSmall, type WebhookEvent as SmallEvent } from "peeker-partner/webhooks";
+
+function handle(event: WebhookEvent): string {
+  switch (event.type) {
+    case "order.in_progress":
+    case "order.failed":
+    case "order.action_required":
+    case "order.cancel_scheduled":
+    case "order.cancelled": {
+      const receipt: OrderReceipt = event.data;
+      return receipt.status;
+    }
+    case "order.completed": {
+      const order: FullOrder = event.data;
+      const count: number = event.data.domain_count;
+      return `${order.id} ${count}`;
+    }
+    case "domain.connected":
+    case "domain.action_required": {
+      const domain: Domain = event.data;
+      return domain.domain;
+    }
+    case "domain.forwarding_updated":
+    case "domain.forwarding_failed": {
+      const job: ForwardingJob = event.data;
+      return `${job.completed_count}/${job.failed_count}`;
+    }
+    case "domain_import.completed":
+    case "domain_import.failed":
+    case "domain_import.action_required": {
+      const imp: DomainImport = event.data;
+      return imp.nameserver_groups.map((g) => g.nameservers.join(",")).join(";");
+    }
+    case "swap.created":
+    case "swap.in_progress":
+    case "swap.completed":
+    case "swap.failed":
+    case "swap.action_required": {
+      const swap: Swap = event.data;
+      return swap.replacement_domain ?? "";
+    }
+    default: {
+      // Every known type is handled above: nothing is left.
+      const none: never = event;
+      return none;
+    }
+  }
+}
+
+// One narrowing per event type, by `if` too.
+declare const e: WebhookEvent;
+if (e.type === "order.in_progress") { const d: OrderReceipt = e.data; }
+if (e.type === "order.completed") { const d: FullOrder = e.data; }
+if (e.type === "order.failed") { const d: OrderReceipt = e.data; }
+if (e.type === "order.action_required") { const d: OrderReceipt = e.data; }
+if (e.type === "order.cancel_scheduled") { const d: OrderReceipt = e.data; }
+if (e.type === "order.cancelled") { const d: OrderReceipt = e.data; }
+if (e.type === "domain.connected") { const d: Domain = e.data; }
+if (e.type === "domain.action_required") { const d: Domain = e.data; }
+if (e.type === "domain.forwarding_updated") { const d: ForwardingJob = e.data; }
+if (e.type === "domain.forwarding_failed") { const d: ForwardingJob = e.data; }
+if (e.type === "domain_import.completed") { const d: DomainImport = e.data; }
+if (e.type === "domain_import.failed") { const d: DomainImport = e.data; }
+if (e.type === "domain_import.action_required") { const d: DomainImport = e.data; }
+if (e.type === "swap.created") { const d: Swap = e.data; }
+if (e.type === "swap.in_progress") { const d: Swap = e.data; }
+if (e.type === "swap.completed") { const d: Swap = e.data; }
+if (e.type === "swap.failed") { const d: Swap = e.data; }
+if (e.type === "swap.action_required") { const d: Swap = e.data; }
+// @ts-expect-error: a type no event has
+if (e.type === "order.exploded") {}
+const t: EventType = e.type;
+
+// An event of a type this version does not know is kept: the guard tells it.
+const event = verifyWebhook("{}", {}, "whsec");
+if (isKnownEvent(event)) {
+  handle(event);
+} else {
+  const unknownEvent: UnknownWebhookEvent = event;
+  const raw: Record<string, unknown> = unknownEvent.data;
+  const name: string = unknownEvent.type;
+}
+declare const small: SmallEvent | UnknownWebhookEvent;
+if (isKnownSmall(small) && small.type === "order.completed") {
+  const n: number = small.data.domain_count;
+}
