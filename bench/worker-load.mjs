@@ -9,11 +9,12 @@
 // bench/run.mjs's ({measure, value, peer, ratio, goal, ok}).
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { signWebhook } from "peeker-partner";
+import { mintBrowserToken, signWebhook } from "peeker-partner";
 import { migrate, startWorker, tempDir, wrangler } from "../tests/worker/wrangler.mjs";
 
 const SECRET = "whsec_bench_5f0c";
-const TOKEN = "bench-events-token";
+const TOKEN_SECRET = "bench-proxy-token-secret-0123456789abcdef";
+const TOKEN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_bench", scope: "events.read", exp: Math.floor(Date.now() / 1000) + 3600 });
 
 function body(n) {
   const domains = Array.from({ length: 20 }, (_, i) => `acme-mail-${n}-${i}.com`);
@@ -95,7 +96,7 @@ export async function workerLoadRows({ seconds = 10, concurrency = 16, floorSeco
   await migrate(persistTo);
   const worker = await startWorker({
     persistTo,
-    vars: { PEEKER_WEBHOOK_SECRET: SECRET, EVENTS_TOKEN: TOKEN, FORWARD_URL: "" },
+    vars: { PEEKER_WEBHOOK_SECRET: SECRET, PROXY_TOKEN_SECRET: TOKEN_SECRET, FORWARD_URL: "" },
   });
   try {
     // Peer on the same server and client: a 404 from the same Worker is the

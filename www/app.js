@@ -433,7 +433,8 @@ async function placeOrder() {
   state.onRetry = (info) => status(
     `The API did not answer cleanly (${info.status ?? info.reason}); retrying in ${Math.round(info.delayMs)} ms with the same bytes, so it is charged once (retry ${info.attempt})…`);
   try {
-    const { data: order } = await state.client.orders.create(orderBody());
+    const body = orderBody();
+    const { data: order } = await (await clientFor(body.user)).orders.create(body);
     status(`Order ${order.id} ${order.status.replace("_", " ")}: ${money(order.costs.total_cents)} charged. Connecting domains…`);
     $("order-status").dataset.orderId = order.id;
     await follow(order);
@@ -446,9 +447,28 @@ async function placeOrder() {
   }
 }
 
+/**
+ * The client for `customer`, with a browser token from the demo server's
+ * /token (the partner backend's part): fetched again for another customer
+ * or a minute before it expires. The page never holds the API key.
+ */
+async function clientFor(customer) {
+  if (state.customer !== customer || Date.now() > state.tokenRenewAt) {
+    const res = await fetch(`/token?customer=${encodeURIComponent(customer)}`);
+    if (!res.ok) throw new Error("the demo server gave no token for this customer email");
+    const { token, expires_at } = await res.json();
+    state.customer = customer;
+    state.token = token;
+    state.tokenRenewAt = (expires_at - 60) * 1000;
+    state.client = new PeekerClient({ baseUrl: state.config.api, token, onRetry: (info) => state.onRetry?.(info) });
+  }
+  return state.client;
+}
+
 /** Polls the Worker's GET /events for this order until `order.completed`. */
 async function follow(order) {
-  const { events, eventsToken } = state.config;
+  const { events } = state.config;
+  const eventsToken = state.token;
   const connected = new Set();
   let after = 0;
   let done = false;
@@ -492,7 +512,7 @@ const status = (text) => { $("order-status").textContent = text; };
 async function main() {
   await init();
   state.config = await (await fetch("/config.json")).json();
-  state.client = new PeekerClient({ baseUrl: state.config.api, onRetry: (info) => state.onRetry?.(info) });
+  await clientFor($("user-email").value.trim());
   $("bundle-select").addEventListener("change", (e) => chooseBundle(e.target.value || null));
   $("bundle-new").addEventListener("input", previewBundle);
   $("bundle-create").addEventListener("click", createBundle);

@@ -1,7 +1,7 @@
 // The demo's three pieces on 127.0.0.1, free ports chosen at runtime:
 //   peeker-sandbox (the Partner API) → signed webhooks → the Worker
 //   the Worker (`wrangler dev --local`): POST /webhooks/peeker, GET /events, /api/* proxy
-//   a static server for www/ (and pkg/ at /pkg/, and /config.json for the page)
+//   a static server for www/ (and pkg/ at /pkg/, /config.json and /token for the page)
 // Used by `cargo xtask demo` (www/demo.mjs) and the end-to-end tests.
 // Every child runs in its own process group and is stopped by its PID.
 import { execFileSync, spawn } from "node:child_process";
@@ -10,6 +10,7 @@ import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { mintBrowserToken } from "peeker-partner";
 import { freePort, migrate, ROOT, startWorker, tempDir } from "../tests/worker/wrangler.mjs";
 
 export { ROOT };
@@ -19,13 +20,25 @@ const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "t
 // The sandbox's prices (sandbox/README.md), for the page's cost preview only.
 const LICENSE_CENTS = { google: 100, microsoft: 900 };
 
-/** Serves www/ at / and pkg/ at /pkg/ (nothing else of the repository); `config()` becomes /config.json. */
-export async function serveWww(config) {
+/**
+ * Serves www/ at / and pkg/ at /pkg/ (nothing else of the repository);
+ * `config()` becomes /config.json and `token(customer)` answers /token.
+ */
+export async function serveWww(config, token = () => null) {
   const server = createServer(async (req, res) => {
-    let path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const url = new URL(req.url, "http://x");
+    let path = normalize(decodeURIComponent(url.pathname));
     if (path === "/config.json") {
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
       return res.end(JSON.stringify(config()));
+    }
+    if (path === "/token") {
+      // The partner backend's job: a short-lived browser token for the
+      // signed-in customer. The demo has no sign-in, so the page names its
+      // customer; a real backend takes the customer from its own session.
+      const minted = token(url.searchParams.get("customer") ?? "");
+      res.writeHead(minted ? 200 : 400, { "content-type": "application/json", "cache-control": "no-store" });
+      return res.end(JSON.stringify(minted ?? { error: { code: "invalid_request", message: "customer must be an email" } }));
     }
     if (path === "/") path = "/index.html";
     const [base, rel] = path.startsWith("/pkg/") ? ["pkg", path.slice(5)] : ["www", path.slice(1)];
@@ -106,7 +119,17 @@ async function startSandbox({ port, webhookUrl, secret, timeScale, build }) {
  */
 export async function startStack({ timeScale = 1, build = true } = {}) {
   const secret = `whsec_demo_${randomBytes(12).toString("hex")}`;
-  const eventsToken = randomBytes(24).toString("hex");
+  const tokenSecret = randomBytes(32).toString("hex");
+  // What the page calls, nothing more (contract §A9).
+  const pageScope = "bundles.list bundles.create domains.availability orders.create events.read";
+  const token = (customer, scope = pageScope) => {
+    try {
+      const exp = Math.floor(Date.now() / 1000) + 3600;
+      return { token: mintBrowserToken(tokenSecret, { sub: customer, scope, exp }), expires_at: exp };
+    } catch {
+      return null; // not an email or usr_ id
+    }
+  };
   const apiKey = "pk_test_demo_worker_key";
   const persistTo = tempDir("peeker-demo-");
   const parts = [];
@@ -117,23 +140,22 @@ export async function startStack({ timeScale = 1, build = true } = {}) {
   };
   try {
     let config = {};
-    const www = await serveWww(() => config);
+    const www = await serveWww(() => config, token);
     parts.push({ stop: www.close });
     const sandboxPort = await freePort();
     const apiBase = `http://127.0.0.1:${sandboxPort}/partner/v1`;
     await migrate(persistTo);
     const worker = await startWorker({ persistTo, vars: {
       PEEKER_API_BASE: apiBase, PEEKER_API_KEY: apiKey, PEEKER_WEBHOOK_SECRET: secret,
-      EVENTS_TOKEN: eventsToken, ALLOWED_ORIGINS: www.url,
+      PROXY_TOKEN_SECRET: tokenSecret, ALLOWED_ORIGINS: www.url,
     } });
     parts.push(worker);
     const sandbox = await startSandbox({ port: sandboxPort, webhookUrl: `${worker.url}/webhooks/peeker`,
       secret, timeScale, build });
     parts.push(sandbox);
-    // What the page needs; no API key. The events token is the demo's shortcut:
-    // a real app hands each signed-in user a token (or proxies /events itself).
-    config = { api: `${worker.url}/api`, events: `${worker.url}/events`, eventsToken, licenseCents: LICENSE_CENTS };
-    return { url: www.url, config, sandbox, worker, www, stop };
+    // What the page needs; no API key, no token secret (the page asks /token).
+    config = { api: `${worker.url}/api`, events: `${worker.url}/events`, licenseCents: LICENSE_CENTS };
+    return { url: www.url, config, sandbox, worker, www, stop, token: (customer, scope) => token(customer, scope)?.token };
   } catch (e) {
     await stop();
     throw e;

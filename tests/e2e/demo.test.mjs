@@ -195,7 +195,8 @@ test("a dropped POST /orders (a 5xx at the proxy) is retried with the same bytes
   const orderId = await page.locator("#order-status").getAttribute("data-order-id");
   const { charges } = await stack.sandbox.state();
   assert.equal(charges.filter((c) => c.order_id === orderId).length, 1, "charged once");
-  const res = await fetch(`${stack.config.api}/orders?user_email=retry@example.com`);
+  const res = await fetch(`${stack.config.api}/orders?user_email=retry@example.com`,
+    { headers: { authorization: `Bearer ${stack.token("retry@example.com", "orders.list")}` } });
   assert.equal((await res.json()).data.length, 1, "one order for this customer");
   await page.close();
 });

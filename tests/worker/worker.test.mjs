@@ -4,12 +4,15 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, request as httpRequest } from "node:http";
-import { signWebhook } from "peeker-partner";
+import { mintBrowserToken, signWebhook } from "peeker-partner";
 import { freePort, migrate, startWorker, tempDir } from "./wrangler.mjs";
 
 const OLD = "whsec_test_old_8c1f";
 const NEW = "whsec_test_new_47aa";
-const TOKEN = "events-token-for-tests-3b9d";
+// /events takes a browser token with scope events.read (contract §A9).
+const TOKEN_SECRET = "proxy-token-secret-for-tests-3b9d-0123456789";
+const TOKEN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_events_reader", scope: "events.read", exp: Math.floor(Date.now() / 1000) + 3600 });
+const FRONTEND = "http://127.0.0.1:5173";
 const MIB = 1024 * 1024;
 
 const persistTo = tempDir("peeker-worker-test-");
@@ -20,7 +23,8 @@ let failNextForward = new Set(); // event ids whose first forward answers 503
 
 const vars = (forwardUrl) => ({
   PEEKER_WEBHOOK_SECRET: `${OLD},${NEW}`,
-  EVENTS_TOKEN: TOKEN,
+  PROXY_TOKEN_SECRET: TOKEN_SECRET,
+  ALLOWED_ORIGINS: FRONTEND,
   FORWARD_URL: forwardUrl,
 });
 
@@ -218,15 +222,20 @@ test("an event id header that disagrees with the body is 401", async () => {
   assert.equal(JSON.parse(res.text).error.code, "event_id_mismatch");
 });
 
-test("/events needs the bearer token (401 without it, or with a wrong one)", async () => {
-  for (const token of [null, "", "wrong", TOKEN.slice(0, -1), `${TOKEN}x`]) {
+test("/events needs a browser token with scope events.read (401 without a valid one, 403 without the scope)", async () => {
+  const other = mintBrowserToken(TOKEN_SECRET, { sub: "usr_x", scope: "orders.create" });
+  const foreign = mintBrowserToken("another-secret-of-at-least-32-bytes!!", { sub: "usr_x", scope: "events.read" });
+  for (const token of [null, "", "wrong", TOKEN.slice(0, -1), `${TOKEN}x`, foreign]) {
     const res = await events("", token);
     assert.equal(res.status, 401, `token ${token}`);
-    assert.equal(res.headers.get("access-control-allow-origin"), "*", "a frontend can read the 401");
-    assert.equal(res.headers.get("www-authenticate"), "Bearer");
+    assert.equal(res.body.error.code, "unauthorized");
+    assert.match(res.headers.get("www-authenticate"), /^Bearer/);
   }
   const res = await fetch(`${worker.url}/events`, { headers: { authorization: TOKEN } }); // no scheme
   assert.equal(res.status, 401);
+  const wrongScope = await events("", other);
+  assert.equal(wrongScope.status, 403);
+  assert.equal(wrongScope.body.error.code, "forbidden");
   assert.equal((await events()).status, 200);
 });
 
@@ -258,16 +267,23 @@ test("/events filters by order_id and pages with after and limit", async () => {
   }
 });
 
-test("CORS: a frontend on another port may read /events", async () => {
+test("CORS: the allowed frontend may read /events; another Origin is refused", async () => {
   const pre = await fetch(`${worker.url}/events`, {
     method: "OPTIONS",
-    headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "GET",
+    headers: { origin: FRONTEND, "access-control-request-method": "GET",
       "access-control-request-headers": "authorization" },
   });
   assert.equal(pre.status, 204);
-  assert.equal(pre.headers.get("access-control-allow-origin"), "*");
+  assert.equal(pre.headers.get("access-control-allow-origin"), FRONTEND);
   assert.match(pre.headers.get("access-control-allow-headers"), /authorization/i);
-  assert.equal((await events()).headers.get("access-control-allow-origin"), "*");
+  const ok = await fetch(`${worker.url}/events`, { headers: { origin: FRONTEND, authorization: `Bearer ${TOKEN}` } });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get("access-control-allow-origin"), FRONTEND);
+  for (const origin of ["http://evil.example", "null"]) {
+    const res = await fetch(`${worker.url}/events`, { headers: { origin, authorization: `Bearer ${TOKEN}` } });
+    assert.equal(res.status, 403, origin);
+    assert.equal((await res.json()).error.code, "forbidden");
+  }
 });
 
 test("anything else is a JSON 404", async () => {

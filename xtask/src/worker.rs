@@ -182,7 +182,7 @@ pub fn test() -> Result {
     util::step("the webhook Worker in workerd (wrangler dev --local)");
     let persist = std::env::temp_dir().join(format!("peeker-xtask-worker-{}", std::process::id()));
     fs::create_dir_all(&persist).map_err(|e| e.to_string())?;
-    let dev = start(&persist, &[("EVENTS_TOKEN", "xtask-smoke")])?;
+    let dev = start(&persist, &[])?;
     let status = dev.get("/events");
     let pid = dev.child.id();
     dev.stop()?;
