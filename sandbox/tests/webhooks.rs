@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 struct Got {
     headers: HeaderMap,
     body: Bytes,
-    at: Instant,
 }
 
 /// A webhook receiver on 127.0.0.1 that answers 500 to its first
@@ -43,7 +42,6 @@ async fn receiver(fail_first: usize) -> Receiver {
                 g.lock().unwrap().push(Got {
                     headers,
                     body,
-                    at: Instant::now(),
                 });
                 let failing = f
                     .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
