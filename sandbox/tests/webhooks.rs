@@ -39,10 +39,7 @@ async fn receiver(fail_first: usize) -> Receiver {
         axum::routing::post(move |headers: HeaderMap, body: Bytes| {
             let (g, f) = (g.clone(), f.clone());
             async move {
-                g.lock().unwrap().push(Got {
-                    headers,
-                    body,
-                });
+                g.lock().unwrap().push(Got { headers, body });
                 let failing = f
                     .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                     .is_ok();
