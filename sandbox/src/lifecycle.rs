@@ -108,7 +108,6 @@ fn connect_domain(st: &mut State, ctx: &Ctx<'_>, domain_id: &str) {
         let d = set_domain(st, domain_id, DomainStatus::ActionRequired).unwrap_or(d);
         open_action(
             st,
-            ctx,
             PendingAction {
                 id: ctx.id("act_"),
                 action_type: PendingActionType::Other("domain_dns".into()),
@@ -131,7 +130,7 @@ fn connect_domain(st: &mut State, ctx: &Ctx<'_>, domain_id: &str) {
     }
 }
 
-fn open_action(st: &mut State, _ctx: &Ctx<'_>, a: PendingAction) {
+fn open_action(st: &mut State, a: PendingAction) {
     st.actions.insert(a.id.clone(), a);
 }
 
@@ -185,7 +184,7 @@ fn finish_order(st: &mut State, ctx: &Ctx<'_>, order_id: &str) {
             created_at: crate::clock::iso(ctx.now),
             extra: Default::default(),
         };
-        open_action(st, ctx, a);
+        open_action(st, a);
     }
     if open_actions(st, |a| a.order_id.as_deref() == Some(order_id)) > 0 {
         let Some(order) = st.orders.get_mut(order_id) else {
@@ -555,7 +554,7 @@ fn finish_swap(st: &mut State, ctx: &Ctx<'_>, swap_id: &str) {
             extra: Default::default(),
         };
         a.extra.insert("swap_id".into(), json!(swap_id));
-        open_action(st, ctx, a);
+        open_action(st, a);
         set_swap(st, ctx, swap_id, SwapStatus::ActionRequired);
         return;
     }

@@ -28,8 +28,9 @@ struct Args {
     /// Requests per minute per API key before 429 rate_limited.
     #[arg(long, default_value_t = 600)]
     rate_limit: u32,
-    /// Multiplies every delay: lifecycle steps (1 s at 1.0) and webhook retry
-    /// backoff (5 s, 10 s, 20 s, 40 s at 1.0). 0.01 runs a lifecycle in ~30 ms.
+    /// Multiplies lifecycle steps (1 s at 1.0) and webhook retry waits (1,
+    /// 10, 100, 1000 min at 1.0). 0.01 runs a lifecycle in ~30 ms. Dates on
+    /// the clock (cancels_at, warm periods) are not scaled.
     #[arg(long, default_value_t = 1.0)]
     time_scale: f64,
     /// Chance (0–1) that a delivered event is sent a second time, same id.
@@ -38,8 +39,9 @@ struct Args {
     /// Deliver events out of order (random delays and shuffled batches).
     #[arg(long)]
     reorder: bool,
-    /// Keep state in this SQLite file; a restart on it loses nothing, and
-    /// undelivered webhooks resume. Default: in memory.
+    /// Keep state in this SQLite file; a restart on it loses nothing:
+    /// scheduled steps, webhook retries and the moved clock continue.
+    /// Default: in memory.
     #[arg(long)]
     db: Option<PathBuf>,
     /// Token the /_sandbox controls then require (`Authorization: Bearer

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 struct Got {
     headers: HeaderMap,
     body: Bytes,
-    at: Instant,
 }
 
 /// A webhook receiver on 127.0.0.1 that answers 500 to its first
@@ -40,11 +39,7 @@ async fn receiver(fail_first: usize) -> Receiver {
         axum::routing::post(move |headers: HeaderMap, body: Bytes| {
             let (g, f) = (g.clone(), f.clone());
             async move {
-                g.lock().unwrap().push(Got {
-                    headers,
-                    body,
-                    at: Instant::now(),
-                });
+                g.lock().unwrap().push(Got { headers, body });
                 let failing = f
                     .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                     .is_ok();

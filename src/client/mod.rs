@@ -217,22 +217,25 @@ impl Client {
         }
     }
 
-    /// Any number of names, in calls of 50, rows in input order.
-    /// `on_progress(done, total)` after each call.
+    /// Any number of names, in calls of 50, rows in input order. A name
+    /// the core refuses is answered here with a `reason: "invalid"` row and
+    /// not sent, so one typo never fails a batch. `on_progress(done, total)`
+    /// after each call.
     pub async fn availability(
         &self,
         names: &[Value],
         opts: &CallOptions,
         on_progress: Option<&js_sys::Function>,
     ) -> Result<JsValue, Failure> {
-        let requests = availability_requests(names)?;
+        let plan = availability_plan(names)?;
+        let requests = &plan.requests;
         let total = names.len();
         let results: RefCell<Vec<Option<js_sys::Array>>> = RefCell::new(vec![None; requests.len()]);
         let next = Cell::new(0usize);
-        let done = Cell::new(0usize);
+        let done = Cell::new(total - plan.asked);
         let failed: RefCell<Option<Failure>> = RefCell::new(None);
         let (results_ref, next, done, failed_ref) = (&results, &next, &done, &failed);
-        let requests = &requests;
+        let asked = plan.asked;
         let worker = || async move {
             loop {
                 let i = next.get();
@@ -250,7 +253,7 @@ impl Client {
                             .map(|v| js_sys::Array::from(&v))
                             .unwrap_or_default();
                         results_ref.borrow_mut()[i] = Some(rows);
-                        let n = (i * AVAILABILITY_CHUNK + AVAILABILITY_CHUNK).min(total)
+                        let n = (i * AVAILABILITY_CHUNK + AVAILABILITY_CHUNK).min(asked)
                             - i * AVAILABILITY_CHUNK;
                         done.set(done.get() + n);
                         if let Some(f) = on_progress {
@@ -275,11 +278,21 @@ impl Client {
         if let Some(f) = failed.into_inner() {
             return Err(f);
         }
+        let answered = results.into_inner();
         let all = js_sys::Array::new();
-        for rows in results.into_inner().into_iter().flatten() {
-            for row in rows.iter() {
-                all.push(&row);
-            }
+        for slot in &plan.slots {
+            let row = match slot {
+                Slot::Asked(k) => answered
+                    .get(k / AVAILABILITY_CHUNK)
+                    .and_then(Option::as_ref)
+                    .map(|rows| rows.get((k % AVAILABILITY_CHUNK) as u32))
+                    .unwrap_or(JsValue::UNDEFINED),
+                Slot::Invalid(name) => {
+                    let row = json!({ "domain": name, "available": false, "reason": "invalid" });
+                    js_sys::JSON::parse(&row.to_string()).unwrap_or(JsValue::NULL)
+                }
+            };
+            all.push(&row);
         }
         Ok(all.into())
     }
@@ -321,44 +334,113 @@ impl Client {
     }
 }
 
-/// The requests for `names`, 50 a call; problems carry their index in `names`.
-pub fn availability_requests(names: &[Value]) -> Result<Vec<HttpRequest>, PeekerError> {
-    let mut requests = Vec::new();
-    let mut problems: Vec<Problem> = Vec::new();
+/// Where one name of `domains.availability` gets its row.
+pub enum Slot {
+    /// The `k`-th name sent (call `k / 50`, row `k % 50`).
+    Asked(usize),
+    /// Refused by the core as a name: answered `invalid` here, not sent.
+    Invalid(String),
+}
+
+/// The calls for a list of names and where each row comes from.
+pub struct AvailabilityPlan {
+    pub requests: Vec<HttpRequest>,
+    pub slots: Vec<Slot>,
+    /// How many names are sent.
+    pub asked: usize,
+}
+
+/// Plans `domains.availability`: strings the core refuses as names get an
+/// `invalid` row in place; the rest go 50 a call. Anything that is not a
+/// string, or a name repeated anywhere in the list (not only within one
+/// call), is a problem at its index in `names`.
+pub fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerError> {
     if names.is_empty() {
         return Err(PeekerError::validation(vec![Problem::invalid(
             "domains",
             "pass at least one domain name",
         )]));
     }
-    for (i, chunk) in names.chunks(AVAILABILITY_CHUNK).enumerate() {
-        match Endpoint::CheckAvailability.build(None, &json!({ "domains": chunk })) {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut sent: Vec<(usize, Value)> = Vec::new();
+    let mut slots = Vec::with_capacity(names.len());
+    for (i, v) in names.iter().enumerate() {
+        let field = format!("domains[{i}]");
+        let Some(raw) = v.as_str() else {
+            problems.push(Problem::invalid(&field, "each domain must be a string"));
+            continue;
+        };
+        let Ok(name) = crate::validate::normalize_domain(raw) else {
+            slots.push(Slot::Invalid(raw.to_owned()));
+            continue;
+        };
+        let key = name.to_ascii_lowercase();
+        if let Some(&first) = seen.get(&key) {
+            problems.push(
+                Problem::invalid(
+                    &field,
+                    format!(
+                        "{} appears twice: it is already domains[{first}]; remove one",
+                        crate::validate::names::show(&name)
+                    ),
+                )
+                .with_details(json!({
+                    "reason": "duplicate",
+                    "domain": name,
+                    "first_index": first,
+                    "first_field": format!("domains[{first}]"),
+                })),
+            );
+            continue;
+        }
+        seen.insert(key, i);
+        slots.push(Slot::Asked(sent.len()));
+        sent.push((i, v.clone()));
+    }
+    let mut requests = Vec::new();
+    for chunk in sent.chunks(AVAILABILITY_CHUNK) {
+        let body: Vec<&Value> = chunk.iter().map(|(_, v)| v).collect();
+        match Endpoint::CheckAvailability.build(None, &json!({ "domains": body })) {
             Ok(req) => requests.push(req),
             Err(e) if e.problems.is_empty() => return Err(e),
             Err(e) => problems.extend(e.problems.into_iter().map(|mut p| {
-                p.field = shift_index(&p.field, i * AVAILABILITY_CHUNK);
+                p.field = reindex(&p.field, |k| chunk.get(k).map(|(i, _)| *i));
                 p
             })),
         }
     }
-    if problems.is_empty() {
-        Ok(requests)
-    } else {
-        Err(PeekerError::validation(problems))
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| index_of(&p.field));
+        return Err(PeekerError::validation(problems));
     }
+    Ok(AvailabilityPlan {
+        requests,
+        slots,
+        asked: sent.len(),
+    })
 }
 
-/// `domains[7].x` → `domains[57].x` for `offset` 50.
-fn shift_index(field: &str, offset: usize) -> String {
+/// The index in `domains[7].x`.
+fn index_of(field: &str) -> usize {
+    field
+        .strip_prefix("domains[")
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `domains[k].x` → `domains[map(k)].x`.
+fn reindex(field: &str, map: impl Fn(usize) -> Option<usize>) -> String {
     let Some(rest) = field.strip_prefix("domains[") else {
         return field.to_owned();
     };
     let Some(end) = rest.find(']') else {
         return field.to_owned();
     };
-    match rest[..end].parse::<usize>() {
-        Ok(i) => format!("domains[{}]{}", i + offset, &rest[end + 1..]),
-        Err(_) => field.to_owned(),
+    match rest[..end].parse::<usize>().ok().and_then(map) {
+        Some(i) => format!("domains[{i}]{}", &rest[end + 1..]),
+        None => field.to_owned(),
     }
 }
 

@@ -158,11 +158,32 @@ test("writes are validated before any request", async () => {
   assert.ok(e.problems.length >= 2);
   noSecrets(e);
   assert.equal(sb.count(/POST \/partner\/v1\/orders /), before);
+  // A name repeated across calls of 50 is caught before anything is sent.
   const many = Array.from({ length: 120 }, (_, i) => `ok-${i}.com`);
-  many[77] = "bad name";
+  many[77] = "OK-3.com";
+  const calls = sb.count(/POST \/partner\/v1\/domains\/availability /);
   const av = await client.domains.availability(many).catch((x) => x);
-  assert.ok(av instanceof ValidationError);
+  assert.ok(av instanceof ValidationError, String(av));
   assert.equal(av.problems[0].field, "domains[77]");
+  assert.equal(av.problems[0].details.first_index, 3);
+  assert.equal(sb.count(/POST \/partner\/v1\/domains\/availability /), calls);
+});
+
+test("domains.availability: a malformed name is an invalid row in place, not sent", async () => {
+  const names = Array.from({ length: 120 }, (_, i) => `typo-${i}.com`);
+  names[5] = "bad name";
+  names[77] = "-x-.com";
+  const calls = sb.count(/POST \/partner\/v1\/domains\/availability /);
+  const rows = await client.domains.availability(names);
+  assert.equal(rows.length, 120);
+  assert.deepEqual(rows.map((r) => r.domain), names);
+  assert.deepEqual(rows[5], { domain: "bad name", available: false, reason: "invalid" });
+  assert.equal(rows[77].reason, "invalid");
+  assert.ok(rows.every((r, i) => i === 5 || i === 77 || r.available));
+  // 118 names sent: three calls, none of them refused.
+  assert.equal(sb.count(/POST \/partner\/v1\/domains\/availability /) - calls, 3);
+  const none = await client.domains.availability(["bad name"]);
+  assert.deepEqual(none, [{ domain: "bad name", available: false, reason: "invalid" }]);
 });
 
 test("every API error class", async () => {

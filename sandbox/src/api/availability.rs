@@ -19,28 +19,20 @@ pub const RENEWAL_CENTS: i64 = 1500;
 /// names, a repeated name, a name that is not a string) is a 400.
 pub fn check(r: &Req<'_>) -> Answer {
     let body = json_body(r.body)?;
-    let (names, malformed) = match validate::parse_availability(&body) {
-        Ok(q) => (q.domains, Vec::new()),
-        Err(problems) => without_malformed_names(&body, problems)?,
+    let rows = match validate::parse_availability(&body) {
+        Ok(q) => q.domains.iter().map(|d| availability(d)).collect(),
+        Err(problems) => rows_with_malformed_names(&body, problems)?,
     };
-    let rows: Vec<AvailabilityRow> = names
-        .iter()
-        .enumerate()
-        .map(|(i, d)| match malformed.iter().find(|(at, _)| *at == i) {
-            Some((_, raw)) => unavailable(raw, UnavailableReason::Invalid),
-            None => availability(d),
-        })
-        .collect();
     data(200, json!({ "domains": rows }))
 }
 
-/// The body again with every string the core refuses as a name put aside:
-/// the names (placeholders where one was put aside) and the put-aside
-/// `(index, name as sent)`; or the problems that remain.
-fn without_malformed_names(
+/// The rows when the core refused the body: each string it refuses as a
+/// name is an `invalid` row (as sent) and the others are answered, unless
+/// problems remain once those names are put aside.
+fn rows_with_malformed_names(
     body: &serde_json::Value,
     problems: Vec<Problem>,
-) -> Result<(Vec<String>, Vec<(usize, String)>), Fail> {
+) -> Result<Vec<AvailabilityRow>, Fail> {
     let items = body.get("domains").and_then(|d| d.as_array());
     let Some(items) = items.filter(|i| i.len() <= validate::AVAILABILITY_MAX) else {
         return Err(Fail::from_problems(problems));
@@ -50,7 +42,7 @@ fn without_malformed_names(
     for (i, item) in items.iter().enumerate() {
         if let Some(s) = item.as_str() {
             if validate::normalize_domain(s).is_err() {
-                malformed.push((i, s.to_owned()));
+                malformed.push((i, s));
                 // A name no one sends, so it repeats nothing.
                 patched["domains"][i] = json!(format!("malformed-{i}.sandbox-placeholder.com"));
             }
@@ -60,7 +52,14 @@ fn without_malformed_names(
         return Err(Fail::from_problems(problems));
     }
     let q = parsed(validate::parse_availability(&patched))?;
-    Ok((q.domains, malformed))
+    Ok(q.domains
+        .iter()
+        .enumerate()
+        .map(|(i, d)| match malformed.iter().find(|(at, _)| *at == i) {
+            Some((_, raw)) => unavailable(raw, UnavailableReason::Invalid),
+            None => availability(d),
+        })
+        .collect())
 }
 
 /// The deterministic availability of a (normalised) name (Part A §A8 and the
