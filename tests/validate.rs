@@ -6,7 +6,6 @@ use peeker_partner::validate::*;
 use peeker_partner::Problem;
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use std::time::Instant;
 
 const SECRET: &str = "hunter2-SECRET-pw";
 
@@ -671,15 +670,14 @@ fn forwarding_rules() {
 }
 
 /// 100,000 domains in a 50-limit request: the count is reported, the work is
-/// bounded, and the answer stays small.
+/// bounded (no timing asserted: shared machines flake; a quadratic check
+/// would show as a test that does not finish), and the answer stays small.
 #[test]
 fn huge_lists_are_bounded() {
     let huge: Vec<Value> = (0..100_000)
         .map(|i| json!(format!("bad_{i}.com")))
         .collect();
-    let start = Instant::now();
     let p = parse_availability(&json!({"domains": huge})).unwrap_err();
-    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     has(&p, "domains", "at most 50");
     assert!(p.len() <= MAX_PROBLEMS);
     assert!(p
@@ -689,9 +687,7 @@ fn huge_lists_are_bounded() {
     let many: Vec<Value> = (0..100_000)
         .map(|i| json!(format!("d{}.com", i % 50_000)))
         .collect();
-    let start = Instant::now();
     let p = parse_create_order(&set(order(), "domains", Value::Array(many))).unwrap_err();
-    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     assert_eq!(p.len(), MAX_PROBLEMS);
     has(&p, "domains[50000]", "already domains[0]");
     // A 10 MB domain name is refused without being processed.
