@@ -30,7 +30,8 @@ use tokio::task::JoinHandle;
 pub use api::Fail;
 
 /// How the sandbox runs; the binary's flags map one to one onto this.
-#[derive(Debug, Clone)]
+/// `Debug` leaves the webhook secret and the admin token out.
+#[derive(Clone)]
 pub struct Config {
     pub host: String,
     pub port: u16,
@@ -56,6 +57,28 @@ pub struct Config {
     /// Required (`Authorization: Bearer …`) on `/_sandbox/*` when set; a
     /// `host` other than loopback refuses to start without it.
     pub admin_token: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("webhook_url", &self.webhook_url)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_keys", &self.rate_limit_keys)
+            .field("time_scale", &self.time_scale)
+            .field("duplicate_rate", &self.duplicate_rate)
+            .field("reorder", &self.reorder)
+            .field("db", &self.db)
+            .field("log_requests", &self.log_requests)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[redacted]"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 pub const DEFAULT_SECRET: &str = "whsec_sandbox_secret";

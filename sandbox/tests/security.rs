@@ -142,5 +142,10 @@ async fn a_public_host_needs_an_admin_token_which_guards_the_controls() {
     let ok = sb.send("GET", state, None, Some("adm_secret_token")).await;
     assert_eq!(ok.status, 200);
     assert_eq!(sb.get("/me").await.status, 200);
+    let shown = format!("{:?}", sb.handle.app.cfg);
+    assert!(
+        !shown.contains("adm_secret_token") && !shown.contains("whsec_"),
+        "{shown}"
+    );
     sb.handle.stop().await;
 }
