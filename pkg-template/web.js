@@ -14,6 +14,6 @@ export default function init(wasm) {
   return loading;
 }
 
-import { webhookHandler } from "__ERRORS_JS__";
+import { webhookHandler } from "__JS_DIR__/handle-webhook.js";
 import { verifyWebhook } from "./peeker_partner.js";
 export const handleWebhook = webhookHandler(verifyWebhook);

@@ -12,5 +12,5 @@ function __peeker_decode(b64) {
 }
 export * from "./errors.js";
 // handleWebhook is JS (no async machinery in the wasm), bound to this module.
-import { webhookHandler as __peeker_webhook_handler } from "__ERRORS_JS__";
+import { webhookHandler as __peeker_webhook_handler } from "__JS_DIR__/handle-webhook.js";
 export const handleWebhook = __peeker_webhook_handler(verifyWebhook);

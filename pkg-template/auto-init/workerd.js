@@ -6,5 +6,5 @@ import __peeker_wasm from "./__STEM___bg.wasm";
 initSync({ module: __peeker_wasm });
 export * from "./errors.js";
 // handleWebhook is JS (no async machinery in the wasm), bound to this module.
-import { webhookHandler as __peeker_webhook_handler } from "__ERRORS_JS__";
+import { webhookHandler as __peeker_webhook_handler } from "__JS_DIR__/handle-webhook.js";
 export const handleWebhook = __peeker_webhook_handler(verifyWebhook);

@@ -40,11 +40,14 @@ extern "C" {
         details: JsValue,
         problems: JsValue,
     ) -> JsValue;
+}
 
+#[cfg(feature = "full")]
+#[wasm_bindgen(module = "/src/js/json.js")]
+extern "C" {
     /// `JSON.stringify(value, keys)`, or undefined when it throws (a cycle,
     /// a BigInt). Not a `catch` import: a JS exception caught by wasm-bindgen
     /// leaks a reference-table slot, so 100,000 bad calls would grow memory.
-    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = jsonText)]
     pub(crate) fn json_text_of(value: &JsValue, keys: &JsValue) -> Option<String>;
 }

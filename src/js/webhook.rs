@@ -1,6 +1,6 @@
 //! `verifyWebhook`, `signWebhook`: the webhook verifier for JS.
-//! (`handleWebhook` is JS, in errors.js: each package entry binds it to its own
-//! `verifyWebhook`, so the wasm has no async machinery.)
+//! (`handleWebhook` is JS, in handle-webhook.js: each package entry binds it
+//! to its own `verifyWebhook`, so the wasm has no async machinery.)
 //!
 //! The signature is checked by the pure core; the envelope is then parsed with
 //! the runtime's own `JSON.parse`, which keeps serde_json out of the
@@ -15,10 +15,11 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-// Reading the payload, headers, secrets and options and parsing the envelope
-// are JS (in errors.js). Each returns its `PeekerError` rather than throwing:
-// an exception thrown into a `catch` import leaks an externref table slot.
-#[wasm_bindgen(module = "/src/js/errors.js")]
+// Reading the payload, headers, secrets and options (webhook-input.js) and
+// parsing the envelope (envelope.js) are JS. Each returns its `PeekerError`
+// rather than throwing: an exception thrown into a `catch` import leaks an
+// externref table slot.
+#[wasm_bindgen(module = "/src/js/webhook-input.js")]
 extern "C" {
     /// The raw body's bytes, or None when `payload` is not a body.
     #[wasm_bindgen(js_name = webhookPayload)]
@@ -34,9 +35,17 @@ extern "C" {
     /// A finite non-negative number of seconds, floored, or undefined.
     #[wasm_bindgen(js_name = webhookSeconds)]
     fn webhook_seconds(options: &JsValue, name: &str) -> JsValue;
+}
+
+#[wasm_bindgen(module = "/src/js/envelope.js")]
+extern "C" {
     /// The event.
     #[wasm_bindgen(js_name = webhookEvent)]
     fn webhook_event(payload: &JsValue, body: &[u8], event_id: Option<&str>) -> JsValue;
+}
+
+#[wasm_bindgen(module = "/src/js/native-hmac.js")]
+extern "C" {
     /// Whether the runtime has a synchronous native HMAC (only Node does).
     #[wasm_bindgen(js_name = hasNativeHmac)]
     fn has_native_hmac() -> bool;
@@ -51,6 +60,16 @@ extern "C" {
         body: &[u8],
         out: &mut [u8],
     ) -> bool;
+}
+
+// No Rust calls handle-webhook.js (the package entries import it), but
+// wasm-bindgen copies only the JS files Rust names, and follows no `import`:
+// this declaration ships it with every build that has the verifier.
+#[wasm_bindgen(module = "/src/js/handle-webhook.js")]
+extern "C" {
+    #[allow(dead_code)]
+    #[wasm_bindgen(js_name = webhookHandler)]
+    fn webhook_handler(verify_webhook: &JsValue) -> JsValue;
 }
 
 /// A helper's answer, or the error it returned.

@@ -64,6 +64,8 @@ pub fn package() -> Result {
     }
     fs::remove_dir_all(stage.join("auto-init")).map_err(|e| e.to_string())?;
     let errors_js = find_snippet(&stage, "errors.js")?;
+    // src/js/ as wasm-bindgen copied it: the other JS helpers sit next to errors.js.
+    let js_dir = errors_js.trim_end_matches("/errors.js").to_owned();
     let version = crate_version()?;
     for file in walk(&stage)? {
         let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -71,6 +73,7 @@ pub fn package() -> Result {
             let text = fs::read_to_string(&file).map_err(|e| e.to_string())?;
             let text = text
                 .replace("__ERRORS_JS__", &errors_js)
+                .replace("__JS_DIR__", &js_dir)
                 .replace("__VERSION__", &version);
             fs::write(&file, text).map_err(|e| e.to_string())?;
         }

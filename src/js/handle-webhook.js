@@ -1,0 +1,98 @@
+// `handleWebhook`, for any Fetch API runtime. It lives here, in JS, so the
+// verifier-only wasm carries no async machinery: each package entry binds it to
+// its own module's `verifyWebhook` (`webhookHandler(verifyWebhook)`).
+import { PeekerError } from "./errors.js";
+import { get, webhookSecrets, webhookSeconds } from "./webhook-input.js";
+import { utf8Strict } from "./envelope.js";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MALFORMED = ["missing_header", "invalid_header", "invalid_payload"];
+
+/** A JSON response that never echoes anything of the request. */
+const respond = (status, code, message) =>
+  new Response(status === 200 ? '{"received":true}' : JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+
+/** A helper's answer, or the error it returned, thrown. */
+const orThrow = (value) => {
+  if (value instanceof Error) throw value;
+  return value;
+};
+
+/** The body's bytes, or undefined as soon as it is over `limit` (no more is read). */
+async function readAtMost(request, limit) {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}
+
+export function webhookHandler(verifyWebhook) {
+  return async function handleWebhook(request, options) {
+    const secrets = orThrow(webhookSecrets(get(options, "secret")));
+    const onEvent = get(options, "onEvent");
+    if (typeof onEvent !== "function") {
+      throw new PeekerError("handleWebhook needs options.onEvent, a function", "invalid_request", "onEvent");
+    }
+    const toleranceSeconds = orThrow(webhookSeconds(options, "toleranceSeconds"));
+
+    if (request.method !== "POST") {
+      return respond(405, "method_not_allowed", "webhooks are delivered with POST");
+    }
+    const declared = request.headers.get("content-length")?.trim();
+    // A decimal u64, as the Rust version read it; anything else is ignored.
+    if (declared && /^\+?\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES && BigInt(declared) < 2n ** 64n) {
+      return respond(413, "payload_too_large", "the body is over 1 MiB");
+    }
+    let body;
+    try {
+      body = await readAtMost(request, MAX_BODY_BYTES);
+    } catch {
+      return respond(400, "invalid_request", "the body could not be read");
+    }
+    if (body === undefined) {
+      return respond(413, "payload_too_large", "the body is over 1 MiB");
+    }
+    // Verified bodies are JSON, hence UTF-8: the text is the exact raw body.
+    let rawBody;
+    try {
+      rawBody = utf8Strict.decode(body);
+    } catch {
+      rawBody = undefined; // verification below refuses it
+    }
+    let event;
+    try {
+      event = verifyWebhook(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
+    } catch (error) {
+      const code = typeof error?.code === "string" ? error.code : "";
+      if (code === "invalid_secret") throw error;
+      return respond(MALFORMED.includes(code) ? 400 : 401, code, "the delivery could not be verified");
+    }
+    try {
+      const outcome = onEvent(event, { rawBody });
+      if (typeof outcome?.then === "function") await outcome;
+    } catch {
+      return respond(500, "handler_failed", "the event handler failed; Peeker will retry");
+    }
+    return respond(200, "", "");
+  };
+}
