@@ -313,16 +313,16 @@ export type LineItemType = "google_license" | "microsoft_license" | "domain_regi
 export interface ListBundlesQuery {
   page_token?: string | null;
   per_page?: number | null;
-  status?: string | null;
+  status?: "active" | "archived" | null;
 }
 
 /** Query of `GET /domains`. */
 export interface ListDomainsQuery {
-  category?: string | null;
+  category?: "inventory" | "connected" | null;
   page_token?: string | null;
   per_page?: number | null;
   status?: string | null;
-  usable_for?: string | null;
+  usable_for?: "google" | "microsoft" | null;
   user_email?: string | null;
   user_id?: string | null;
 }
@@ -332,7 +332,7 @@ export interface ListOrdersQuery {
   bundle_id?: string | null;
   page_token?: string | null;
   per_page?: number | null;
-  status?: string | null;
+  status?: "in_progress" | "completed" | "failed" | "action_required" | "cancel_scheduled" | "cancelled" | null;
   user_email?: string | null;
   user_id?: string | null;
 }
@@ -343,7 +343,7 @@ export interface ListPendingQuery {
   order_id?: string | null;
   page_token?: string | null;
   per_page?: number | null;
-  status?: string | null;
+  status?: "open" | "resolved" | null;
   /** `usr_…` id or email. */
   user?: string | null;
 }
@@ -354,7 +354,7 @@ export interface ListSwapsQuery {
   order_id?: string | null;
   page_token?: string | null;
   per_page?: number | null;
-  status?: string | null;
+  status?: "created" | "in_progress" | "completed" | "failed" | "action_required" | null;
   user_id?: string | null;
 }
 
@@ -363,7 +363,7 @@ export interface ListUsersQuery {
   email?: string | null;
   page_token?: string | null;
   per_page?: number | null;
-  status?: string | null;
+  status?: "active" | "deleted" | null;
 }
 
 /** `GET /me`: the cheapest call, used as a health check. */

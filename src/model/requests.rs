@@ -10,6 +10,59 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+// The limits and value lists the validators enforce, also stated in the
+// schemas (and so in openapi.json and the TypeScript): one number, one place.
+use super::{DomainCategory, OrderStatus, PendingActionStatus, Provider, SwapStatus, UserStatus};
+use crate::validate::{
+    AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_LOOKUP_MAX, IMPORT_MAX, PERSONAS_MAX,
+    PER_PAGE_MAX, SAFE_INT,
+};
+
+/// What `GET /bundles?status=` takes (a deleted bundle is gone from lists).
+pub const BUNDLE_STATUS_FILTERS: &[&str] = &["active", "archived"];
+
+/// A domain name (`format: hostname`; the server also takes IDNs and any case).
+fn hostname(schema: &mut schemars::Schema) {
+    schema.insert("format".into(), "hostname".into());
+}
+
+/// A domain name or a `dom_…` id.
+fn name_or_id(schema: &mut schemars::Schema) {
+    schema.insert(
+        "anyOf".into(),
+        serde_json::json!([
+            { "format": "hostname" },
+            { "pattern": "^dom_[A-Za-z0-9_-]{1,64}$" },
+        ]),
+    );
+}
+
+/// What `item` says of a string, said of every item of a list.
+fn each(item: fn(&mut schemars::Schema)) -> impl FnMut(&mut schemars::Schema) {
+    move |schema| {
+        if let Some(items) = schema.get_mut("items") {
+            if let Ok(items) = <&mut schemars::Schema>::try_from(items) {
+                item(items);
+            }
+        }
+    }
+}
+
+/// An absolute http(s) URL (the scheme in any case).
+fn http_url(schema: &mut schemars::Schema) {
+    schema.insert("pattern".into(), "^[Hh][Tt][Tt][Pp][Ss]?://".into());
+}
+
+/// The schema of a filter whose values the contract lists in full: one of
+/// them, or `null` (the same as leaving it out).
+fn closed(values: &'static [&'static str]) -> impl FnMut(&mut schemars::Schema) {
+    move |schema| {
+        let mut list: Vec<serde_json::Value> = values.iter().map(|v| (*v).into()).collect();
+        list.push(serde_json::Value::Null);
+        schema.insert("enum".into(), list.into());
+    }
+}
+
 /// A PATCH field: left out, sent as `null`, or sent with a value.
 ///
 /// `google_percent: null` (back to the recommended split) differs from leaving
@@ -67,65 +120,87 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
 
 /// `POST /bundles`. Percents: both set (summing to 100) or both left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CreateBundle {
+    #[schemars(length(min = 1))]
     pub name: String,
+    #[schemars(range(min = 1, max = SAFE_INT))]
     pub monthly_sending_volume: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub google_percent: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub microsoft_percent: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_on_weekends: Option<bool>,
     /// 2 or 3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 2, max = 3))]
     pub google_inboxes_per_domain: Option<u8>,
 }
 
 /// `PATCH /bundles/{id}`: every field optional; the percents are sent together,
 /// both numbers or both `null`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct UpdateBundle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = SAFE_INT))]
     pub monthly_sending_volume: Option<u64>,
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[schemars(range(min = 0, max = 100))]
     pub google_percent: Patch<u8>,
     #[serde(default, skip_serializing_if = "Patch::is_absent")]
+    #[schemars(range(min = 0, max = 100))]
     pub microsoft_percent: Patch<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_on_weekends: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 2, max = 3))]
     pub google_inboxes_per_domain: Option<u8>,
 }
 
 /// A user's sequencer route. `client_id: null` (or `""` from the caller, sent
 /// as `null`) selects the partner's default route, so the key is always sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct UserSequencer {
     pub provider: SequencerProvider,
+    #[schemars(range(min = 1))]
     pub client_id: Option<u64>,
 }
 
 /// `POST /users`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CreateUser {
+    #[schemars(email)]
     pub email: String,
     pub sequencer: UserSequencer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub last_name: Option<String>,
 }
 
 /// `PATCH /users/{id}`: every field optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct UpdateUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(email)]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
     pub last_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequencer: Option<UserSequencer>,
@@ -133,26 +208,38 @@ pub struct UpdateUser {
 
 /// `POST /domains/availability`: at most 50 names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct AvailabilityRequest {
+    #[schemars(length(min = 1, max = AVAILABILITY_MAX))]
     pub domains: Vec<String>,
 }
 
 /// `POST /domains/import` (synchronous): at most 25 registrable root domains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ImportRequest {
+    #[schemars(length(min = 1, max = IMPORT_MAX))]
+    #[schemars(transform = each(hostname))]
     pub domains: Vec<String>,
 }
 
 /// `POST /domains/import/jobs`: at most 500 registrable root domains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ImportJobRequest {
+    #[schemars(length(min = 1, max = IMPORT_JOB_MAX))]
+    #[schemars(transform = each(hostname))]
     pub domains: Vec<String>,
 }
 
 /// `POST /domains/forwarding`: at most 25 domains (`dom_…` ids or names).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ForwardingRequest {
+    #[schemars(length(min = 1, max = FORWARDING_MAX))]
+    #[schemars(transform = each(name_or_id))]
     pub domains: Vec<String>,
+    #[schemars(transform = http_url)]
     pub forwarding_url: String,
 }
 
@@ -160,11 +247,15 @@ pub struct ForwardingRequest {
 ///
 /// `Debug` is written by hand so the password never reaches a log.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct OrderSequencer {
     pub provider: SequencerProvider,
     /// `null` selects the partner's default route; the key is always sent.
+    #[schemars(range(min = 1))]
     pub client_id: Option<u64>,
+    #[schemars(email)]
     pub login_email: String,
+    #[schemars(length(min = 1))]
     pub login_password: String,
 }
 
@@ -184,9 +275,11 @@ impl fmt::Debug for OrderSequencer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OrderDomain {
-    Name(String),
+    Name(#[schemars(transform = name_or_id)] String),
     WithForwarding {
+        #[schemars(transform = name_or_id)]
         domain: String,
+        #[schemars(transform = http_url)]
         forwarding_url: String,
     },
 }
@@ -204,8 +297,11 @@ impl OrderDomain {
 /// A person whose names become inbox addresses. The picture key is always
 /// sent: a public http(s) URL, `null` or `""`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Persona {
+    #[schemars(length(min = 1))]
     pub first_name: String,
+    #[schemars(length(min = 1))]
     pub last_name: String,
     pub profile_picture_url: Option<String>,
 }
@@ -213,6 +309,7 @@ pub struct Persona {
 /// `POST /orders`, newest shape: `user` is a `usr_…` id or an email; either
 /// `bundle_id` or the custom license fields, never both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CreateOrder {
     pub user: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,19 +319,24 @@ pub struct CreateOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub microsoft_licenses: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 2, max = 3))]
     pub google_inboxes_per_domain: Option<u8>,
     pub sequencer: OrderSequencer,
     pub domains: Vec<OrderDomain>,
+    #[schemars(length(min = 1, max = PERSONAS_MAX))]
     pub personas: Vec<Persona>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = http_url)]
     pub forwarding_url: Option<String>,
 }
 
 /// `POST /orders/{id}/cancel`: `domains: None` cancels the whole order and is
 /// sent with no body.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CancelOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = each(name_or_id))]
     pub domains: Option<Vec<String>>,
 }
 
@@ -250,17 +352,23 @@ pub enum SwapRequestType {
 
 /// `POST /swaps`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CreateSwap {
     #[serde(rename = "type")]
     pub swap_type: SwapRequestType,
+    #[schemars(transform = name_or_id)]
     pub domain_id: String,
+    #[schemars(transform = hostname)]
     pub replacement_domain: String,
 }
 
 /// `POST /swaps/user_names`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct UserNameSwap {
+    #[schemars(transform = name_or_id)]
     pub domain_id: String,
+    #[schemars(length(min = 1, max = PERSONAS_MAX))]
     pub personas: Vec<Persona>,
 }
 
@@ -268,8 +376,10 @@ pub struct UserNameSwap {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListBundlesQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = closed(BUNDLE_STATUS_FILTERS))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -281,8 +391,10 @@ pub struct ListUsersQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = closed(UserStatus::KNOWN))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -292,16 +404,19 @@ pub struct ListUsersQuery {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct ListDomainsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = closed(DomainCategory::KNOWN))]
     pub category: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = closed(Provider::KNOWN))]
     pub usable_for: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -317,8 +432,10 @@ pub struct ListOrdersQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = closed(OrderStatus::KNOWN))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -335,8 +452,10 @@ pub struct ListPendingQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = closed(PendingActionStatus::KNOWN))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -352,8 +471,10 @@ pub struct ListSwapsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = closed(SwapStatus::KNOWN))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -363,6 +484,8 @@ pub struct ListSwapsQuery {
 /// the `imp_…` id is lost. Sent comma-separated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportLookupQuery {
+    #[schemars(length(min = 1, max = IMPORT_LOOKUP_MAX))]
+    #[schemars(transform = each(hostname))]
     pub domains: Vec<String>,
 }
 

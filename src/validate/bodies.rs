@@ -24,7 +24,7 @@ pub const PERSONAS_MAX: usize = 10;
 /// Longest Smartlead password the SDK sends.
 const MAX_PASSWORD_LEN: usize = 1024;
 /// Largest integer JS can hold exactly; a ceiling for counts.
-const SAFE_INT: i64 = 9_007_199_254_740_991;
+pub const SAFE_INT: i64 = 9_007_199_254_740_991;
 
 type Parsed<T> = Result<T, Problems>;
 

@@ -20,7 +20,9 @@ use crate::error::Problem;
 use crate::model::requests::*;
 use serde_json::{json, Value};
 
-pub use bodies::{AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX};
+pub use bodies::{
+    AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX, SAFE_INT,
+};
 pub use names::{is_registrable, normalize_domain, TWO_LEVEL_SUFFIXES};
 pub use queries::{IMPORT_LOOKUP_MAX, PER_PAGE_MAX};
 

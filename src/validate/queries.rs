@@ -89,7 +89,7 @@ pub fn parse_list_bundles(v: &Value) -> Parsed<ListBundlesQuery> {
     let Some(o) = open(v, &["status", "per_page", "page_token"], &mut p) else {
         return Err(p);
     };
-    let status = one_of(&o, "status", &["active", "archived"], &mut p);
+    let status = one_of(&o, "status", BUNDLE_STATUS_FILTERS, &mut p);
     let per_page = per_page(&o, &mut p);
     let page_token = token(&o, &mut p);
     done(p, || {

@@ -6,7 +6,7 @@
 
 use crate::util::{self, Result};
 use peeker_partner::model::EVENTS;
-use peeker_partner::request::{Args, Endpoint, Helper, HelperKind, CLIENT_HELPERS};
+use peeker_partner::request::{Args, Endpoint, Helper, HelperKind, Method, CLIENT_HELPERS};
 use schemars::generate::SchemaSettings;
 use schemars::SchemaGenerator;
 use serde_json::{json, Map, Value};
@@ -251,7 +251,14 @@ fn ts(schema: &Value, indent: &str) -> String {
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(list) = obj.get(key).and_then(Value::as_array) {
-            return union(list.iter().map(|s| ts(s, indent)));
+            // A member with only constraints (`{format}`, `{pattern}`) has the outer type.
+            return union(list.iter().map(|s| {
+                let mut s = s.clone();
+                if let (Some(member), Some(t)) = (s.as_object_mut(), obj.get("type")) {
+                    member.entry("type").or_insert_with(|| t.clone());
+                }
+                ts(&s, indent)
+            }));
         }
     }
     match obj.get("type") {
@@ -744,6 +751,8 @@ fn openapi_document(api: &mut Api) -> Result<Value> {
         path[e.method().as_str().to_ascii_lowercase()] = Value::Object(op);
     }
 
+    add_links(&mut paths);
+
     let mut webhooks = Map::new();
     for kind in EVENTS {
         let data = (kind.data)(&mut api.gen).to_value();
@@ -830,6 +839,60 @@ fn openapi_document(api: &mut Api) -> Result<Value> {
     }))
 }
 
+/// Links from a create to what then uses its `id` (stateful sequences for
+/// schemathesis, and the reader's map of the API).
+///
+/// Derived from the table: a POST on `/things` leads to every endpoint under
+/// `/things/{id}` (`POST /bundles` → `GET`/`PATCH`/`DELETE /bundles/{id}`,
+/// `POST /orders` → `POST /orders/{id}/cancel`). `BODY_LINKS` adds the ids a
+/// body takes from another resource.
+fn add_links(paths: &mut Map<String, Value>) {
+    let mut links: Vec<(Endpoint, Endpoint, Value)> = Vec::new();
+    for &from in Endpoint::ALL {
+        if from.method() != Method::Post || from.path_template().contains("{id}") {
+            continue;
+        }
+        let under = format!("{}/{{id}}", from.path_template());
+        for &to in Endpoint::ALL {
+            if to.path_template().starts_with(&under) {
+                links.push((
+                    from,
+                    to,
+                    json!({ "parameters": { "path.id": "$response.body#/data/id" } }),
+                ));
+            }
+        }
+    }
+    for &(from, to, field) in BODY_LINKS {
+        links.push((
+            from,
+            to,
+            json!({ "requestBody": { field: "$response.body#/data/id" } }),
+        ));
+    }
+    for (from, to, mut link) in links {
+        link["operationId"] = json!(pascal_camel(to.builder_name()));
+        link["description"] = json!(format!(
+            "`{} {}` with the `id` of what `{} {}` made.",
+            to.method().as_str(),
+            to.path_template(),
+            from.method().as_str(),
+            from.path_template()
+        ));
+        let response = &mut paths[from.path_template()]
+            [from.method().as_str().to_ascii_lowercase()]["responses"]
+            [from.success_status().to_string()];
+        response["links"][pascal(to.builder_name())] = link;
+    }
+}
+
+/// Body fields that take the `id` of a resource another endpoint creates:
+/// (creator, user, field). An order takes a saved bundle and a user.
+const BODY_LINKS: &[(Endpoint, Endpoint, &str)] = &[
+    (Endpoint::CreateBundle, Endpoint::CreateOrder, "bundle_id"),
+    (Endpoint::CreateUser, Endpoint::CreateOrder, "user"),
+];
+
 fn tags() -> Value {
     let mut names: Vec<&str> = Vec::new();
     for e in Endpoint::ALL {
@@ -890,6 +953,9 @@ fn non_null(schema: &Value) -> Value {
         } else {
             Value::Array(kept)
         };
+    }
+    if let Some(Value::Array(values)) = s.get_mut("enum") {
+        values.retain(|v| !v.is_null());
     }
     if let Some(list) = s.get("anyOf").and_then(Value::as_array) {
         let kept: Vec<Value> = list
