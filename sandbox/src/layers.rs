@@ -271,12 +271,10 @@ async fn presets(req: Request, next: Next) -> Result<Response, Fail> {
     Ok(next.run(req).await)
 }
 
-/// What a preset may call (Part B §3): every read; `limited` also checks
-/// availability; `full` everything.
+/// What a preset may call (Part B §3): the endpoint row's `access`
+/// (src/request.rs), the same table the SDK and openapi.json read.
 pub fn allowed(preset: &str, ep: Endpoint) -> bool {
-    ep.method() == Method::Get
-        || preset == "full"
-        || (preset == "limited" && ep == Endpoint::CheckAvailability)
+    ep.access().presets().contains(&preset)
 }
 
 /// Reads the whole body (at most [`MAX_BODY`]) before the request goes on.
