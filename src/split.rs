@@ -386,6 +386,59 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
     }
 }
 
+/// How far picks that are still being made fill a split: what a meter shows
+/// while the customer picks, and what a picker must refuse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SplitMeter {
+    /// Google slots filled by the assignment [`check_domain_split`] makes.
+    pub google: u32,
+    /// Microsoft slots filled, likewise.
+    pub microsoft: u32,
+    /// The problems that no further pick can fix (too many picks, more
+    /// single-provider picks than that provider has slots, unusable or
+    /// repeated picks); empty while the split can still be completed.
+    pub blocking: Vec<Problem>,
+}
+
+/// The meter of a partial pick: slots filled per provider (unusable and
+/// repeated picks fill none) and the problems [`check_domain_split`] reports
+/// that adding picks cannot fix. A picker that refuses a new pick whenever
+/// `blocking` becomes non-empty never lets the customer into a dead end.
+pub fn split_meter(required: Split, rows: &[AvailabilityRow]) -> SplitMeter {
+    let mut first_at: HashMap<Cow<'_, str>, (), FnvBuild> = HashMap::default();
+    let picks: Vec<(Kind, &str)> = rows
+        .iter()
+        .filter(|row| first_at.insert(domain_key(&row.domain), ()).is_none())
+        .filter_map(|row| classify(row).ok().map(|k| (k, row.domain.as_str())))
+        .collect();
+    let (google, microsoft) = assign(&picks, required.microsoft);
+    let filled = |n: usize, slots: u32| u32::try_from(n).unwrap_or(u32::MAX).min(slots);
+    let blocking = match check_domain_split(required, rows) {
+        SplitOutcome::Ok { .. } => Vec::new(),
+        SplitOutcome::Err { problems, .. } => problems
+            .into_iter()
+            .filter(|p| !fixed_by_more_picks(p))
+            .collect(),
+    };
+    SplitMeter {
+        google: filled(google.len(), required.google),
+        microsoft: filled(microsoft.len(), required.microsoft),
+        blocking,
+    }
+}
+
+/// A count shortage (total or per provider) that no single-provider surplus
+/// causes: picking more capable domains fixes it.
+fn fixed_by_more_picks(p: &Problem) -> bool {
+    let Some(details) = p.details.as_ref().and_then(|d| d.as_object()) else {
+        return false;
+    };
+    p.code == codes::DOMAIN_COUNT_MISMATCH
+        && details.contains_key("missing_count")
+        && !details.contains_key("excess_count")
+        && !details.keys().any(|k| k.ends_with("_only_indices"))
+}
+
 /// One provider's names for messages and details.
 #[derive(Clone, Copy)]
 pub(crate) struct Side {

@@ -721,3 +721,82 @@ fn the_outcomes_are_discriminated_by_ok() {
     let plan = serde_json::to_string(&schemars::schema_for!(PlanOutcome)).unwrap();
     assert!(plan.contains("total_price_cents"), "{plan}");
 }
+
+mod meter {
+    use super::*;
+    use peeker_partner::split::split_meter;
+
+    #[test]
+    fn fills_slots_as_the_split_assigns_them() {
+        // Microsoft-only picks fill Microsoft, Google-only fill Google, and
+        // both-capable ones the Microsoft slots left first.
+        let m = split_meter(
+            split(2, 2),
+            &[monly("m.com"), both("b1.com"), both("b2.com")],
+        );
+        assert_eq!((m.google, m.microsoft), (1, 2));
+        assert!(m.blocking.is_empty(), "{:?}", m.blocking);
+        // A Microsoft-only pick is not dual-capable: it never fills Google.
+        let m = split_meter(split(2, 1), &[monly("m1.com"), monly("m2.com")]);
+        assert_eq!((m.google, m.microsoft), (0, 1));
+        assert_eq!(m.blocking.len(), 1, "{:?}", m.blocking);
+        // Google is short because Microsoft-only picks overflow their slot.
+        let details = m.blocking[0].details.as_ref().unwrap();
+        assert_eq!(details["microsoft_only_indices"], json!([0, 1]));
+    }
+
+    #[test]
+    fn a_shortage_is_not_blocking_but_a_dead_end_is() {
+        let m = split_meter(split(15, 4), &[gonly("g.com")]);
+        assert_eq!((m.google, m.microsoft), (1, 0));
+        assert!(m.blocking.is_empty());
+        // One Google slot, two Google-only picks: no further pick helps.
+        let m = split_meter(split(1, 4), &[gonly("g1.com"), gonly("g2.com")]);
+        assert_eq!(m.blocking.len(), 1, "{:?}", m.blocking);
+        assert!(
+            m.blocking[0].message.contains("Google-only"),
+            "{}",
+            m.blocking[0].message
+        );
+        // Unusable and repeated picks fill nothing and block.
+        let m = split_meter(split(3, 0), &[taken("t.com"), both("b.com"), both("B.com")]);
+        assert_eq!((m.google, m.microsoft), (1, 0));
+        let fields: Vec<&str> = m.blocking.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["domains[0]", "domains[2]"]);
+        // Too many picks.
+        let m = split_meter(split(1, 0), &[both("a.com"), both("b.com")]);
+        assert!(m
+            .blocking
+            .iter()
+            .any(|p| p.details.as_ref().unwrap()["excess_count"] == 1));
+    }
+
+    proptest! {
+        /// `blocking` is empty exactly when fresh both-capable picks can
+        /// still complete the split: the picker never reaches a dead end and
+        /// never refuses a pick that could still work.
+        #[test]
+        fn blocking_means_no_completion(
+            kinds in proptest::collection::vec(0u8..5, 0..9),
+            g in 0u32..5,
+            m in 0u32..5,
+        ) {
+            let rows: Vec<AvailabilityRow> = kinds.iter().enumerate().map(|(i, k)| match k {
+                0 => both(&format!("b{i}.com")),
+                1 => gonly(&format!("g{i}.com")),
+                2 => monly(&format!("m{i}.com")),
+                3 => taken(&format!("t{i}.com")),
+                _ => both("dup.com"),
+            }).collect();
+            let meter = split_meter(split(g, m), &rows);
+            let need = (g + m) as usize;
+            let completable = rows.len() <= need && {
+                let mut all = rows.clone();
+                all.extend((0..need - rows.len()).map(|i| both(&format!("fresh{i}.com"))));
+                check_domain_split(split(g, m), &all).is_ok()
+            };
+            prop_assert_eq!(meter.blocking.is_empty(), completable, "{:?}", meter.blocking);
+            prop_assert!(meter.google <= g && meter.microsoft <= m);
+        }
+    }
+}

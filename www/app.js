@@ -1,7 +1,7 @@
 // The partner demo page: plain ES modules, the package's `web` entry (no
 // bundler), every call through the Worker's /api proxy (no key in the page).
 import init, {
-  PeekerClient, checkDomainSplit, planDomains, requiredDomains,
+  PeekerClient, checkDomainSplit, meterDomainSplit, planDomains, requiredDomains,
   validateAvailabilityRequest, validateBundle, validateOrder,
 } from "/pkg/web.js";
 
@@ -227,17 +227,10 @@ function cell(text, span = 1) {
 
 // ---------- the split meter ----------
 
-const isMicrosoft = (row) => (row?.usable_for ?? []).includes("microsoft");
 const pickedRows = () => state.picks.map((n) => state.rows.get(n)).filter(Boolean);
 
-/** Slots filled: Microsoft-capable picks go to Microsoft first, then Google. */
-function slots(required, rows) {
-  const dual = rows.filter(isMicrosoft).length;
-  const gonly = rows.length - dual;
-  const microsoft = Math.min(required.microsoft, dual);
-  return { gonly, dual, microsoft, google: Math.min(required.google, gonly + dual - microsoft) };
-}
-
+// The split rule is the core's: meterDomainSplit fills the slots as an order
+// would and names every problem that no further pick can fix.
 function togglePick(name, box) {
   state.touched.add("domains");
   const message = $("split-message");
@@ -253,19 +246,15 @@ function togglePick(name, box) {
     message.textContent = "Choose or create a bundle first: it decides how many Google and Microsoft domains you need.";
     return;
   }
-  if (!isMicrosoft(row)) {
-    const s = slots(required, pickedRows());
-    const msOpen = required.microsoft - s.microsoft;
-    if (s.gonly + 1 > required.google) {
-      box.checked = false;
-      message.textContent = msOpen > 0
-        ? `${name} is Google-only and cannot be picked: all ${plural(required.google, "Google slot")} are taken while ${plural(msOpen, "Microsoft slot")} ${msOpen === 1 ? "is" : "are"} still open. Pick a domain marked Microsoft.`
-        : `${name} is Google-only and all ${plural(required.google, "Google slot")} are taken: remove a pick first.`;
-      return;
-    }
-    if (msOpen > 0) {
-      message.textContent = `${name} is Google-only: it fills a Google slot. ${plural(msOpen, "Microsoft slot")} still need${msOpen === 1 ? "s" : ""} a domain marked Microsoft.`;
-    }
+  const after = meterDomainSplit(required, [...pickedRows(), row]);
+  if (after.blocking.length > 0) {
+    box.checked = false;
+    message.textContent = `${name} cannot be picked: ${after.blocking[0].message}.`;
+    return;
+  }
+  const msOpen = required.microsoft - after.microsoft;
+  if (!(row?.usable_for ?? []).includes("microsoft") && msOpen > 0) {
+    message.textContent = `${name} is Google-only: it fills a Google slot. ${plural(msOpen, "Microsoft slot")} still need${msOpen === 1 ? "s" : ""} a domain marked Microsoft.`;
   }
   state.picks.push(name);
   refresh();
@@ -301,7 +290,7 @@ function splitProblems() {
 
 function renderMeter() {
   const required = state.bundle?.required_domains ?? { google: 0, microsoft: 0 };
-  const s = slots(required, pickedRows());
+  const s = meterDomainSplit(required, pickedRows());
   $("split-meter").textContent = `Google ${s.google}/${required.google}, Microsoft ${s.microsoft}/${required.microsoft}`;
   Object.assign($("meter-google"), { max: Math.max(required.google, 1), value: s.google });
   Object.assign($("meter-microsoft"), { max: Math.max(required.microsoft, 1), value: s.microsoft });

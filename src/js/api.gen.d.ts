@@ -552,6 +552,23 @@ export interface Split {
 }
 
 /**
+ * How far picks that are still being made fill a split: what a meter shows
+ * while the customer picks, and what a picker must refuse.
+ */
+export interface SplitMeter {
+  /**
+   * The problems that no further pick can fix (too many picks, more
+   * single-provider picks than that provider has slots, unusable or
+   * repeated picks); empty while the split can still be completed.
+   */
+  blocking: Problem[];
+  /** Google slots filled by the assignment [`check_domain_split`] makes. */
+  google: number;
+  /** Microsoft slots filled, likewise. */
+  microsoft: number;
+}
+
+/**
  * The answer of [`check_domain_split`]:
  * `{"ok": true, "google": [...], "microsoft": [...]}` or
  * `{"ok": false, "problems": [...]}`.

@@ -87,6 +87,18 @@ pub fn check_domain_split_js(
     to_js(&check_domain_split(required, &rows))
 }
 
+/// How far the picks so far fill the split: slots filled per provider and
+/// the problems no further pick can fix (refuse a pick that makes these
+/// non-empty, and the customer never reaches a dead end).
+#[wasm_bindgen(js_name = meterDomainSplit, unchecked_return_type = "SplitMeter")]
+pub fn meter_domain_split_js(
+    #[wasm_bindgen(unchecked_param_type = "Split")] required: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AvailabilityRow[]")] rows: JsValue,
+) -> JsResult {
+    let (required, rows) = split_inputs(&required, &rows, "rows")?;
+    to_js(&crate::split::split_meter(required, &rows))
+}
+
 /// The cheapest feasible pick from availability rows, ties by input order.
 #[wasm_bindgen(js_name = planDomains, unchecked_return_type = "PlanOutcome")]
 pub fn plan_domains_js(

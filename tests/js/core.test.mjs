@@ -10,6 +10,7 @@ import {
   validateImport,
   validateForwarding,
   checkDomainSplit,
+  meterDomainSplit,
   planDomains,
   requiredDomains,
   buildRequest,
@@ -82,6 +83,17 @@ test("requiredDomains reproduces the docs' examples", () => {
     assert.ok(e.problems.some((p) => p.field === "microsoft_percent" || p.field === "google_percent"));
     return true;
   });
+});
+
+test("meterDomainSplit: slots filled so far, and what no further pick can fix", () => {
+  const partial = meterDomainSplit({ google: 15, microsoft: 4 }, [row("a.com", ["google"]), row("b.com")]);
+  assert.deepEqual(partial, { google: 1, microsoft: 1, blocking: [] });
+  // A Microsoft-only row is not dual-capable: the second overflows its slot.
+  const dead = meterDomainSplit({ google: 1, microsoft: 1 }, [row("m1.com", ["microsoft"]), row("m2.com", ["microsoft"])]);
+  assert.equal(dead.microsoft, 1);
+  assert.equal(dead.google, 0);
+  assert.equal(dead.blocking[0].code, "domain_count_mismatch");
+  assert.match(dead.blocking[0].message, /Microsoft-only/);
 });
 
 test("checkDomainSplit gives the assignment or exactly what is missing", () => {

@@ -104,6 +104,7 @@ impl Api {
         g.subschema_for::<peeker_partner::Problem>();
         g.subschema_for::<peeker_partner::split::Split>();
         g.subschema_for::<peeker_partner::split::SplitOutcome>();
+        g.subschema_for::<peeker_partner::split::SplitMeter>();
         g.subschema_for::<peeker_partner::plan::PlanOutcome>();
         g.subschema_for::<peeker_partner::sizing::BundleSizing>();
         g.subschema_for::<peeker_partner::model::ErrorEnvelope>();
