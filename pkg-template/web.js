@@ -14,6 +14,10 @@ export default function init(wasm) {
   return loading;
 }
 
-import { webhookHandler } from "__ERRORS_JS__";
-import { verifyWebhook } from "./peeker_partner.js";
-export const handleWebhook = webhookHandler(verifyWebhook);
+import { webhookVerifier } from "__ERRORS_JS__";
+import {
+  __peekerWebhookKey, __peekerWebhookBody, __peekerWebhookMemory, __peekerWebhookCheck, __peekerWebhookError, __peekerWebhookSign,
+} from "./peeker_partner.js";
+export const { verifyWebhook, verifyWebhookAsync, signWebhook, handleWebhook } = webhookVerifier({
+  key: __peekerWebhookKey, body: __peekerWebhookBody, memory: __peekerWebhookMemory, check: __peekerWebhookCheck, error: __peekerWebhookError, sign: __peekerWebhookSign,
+});

@@ -2,6 +2,7 @@
 // for Workers and servers that only receive webhooks.
 export {
   verifyWebhook,
+  verifyWebhookAsync,
   signWebhook,
   handleWebhook,
   isKnownEvent,

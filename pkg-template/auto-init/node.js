@@ -8,6 +8,9 @@ export * from "./errors.js";
 import { createHmac as __peeker_create_hmac } from "node:crypto";
 import { useNativeHmac as __peeker_use_native_hmac } from "__ERRORS_JS__";
 __peeker_use_native_hmac(__peeker_create_hmac);
-// handleWebhook is JS (no async machinery in the wasm), bound to this module.
-import { webhookHandler as __peeker_webhook_handler } from "__ERRORS_JS__";
-export const handleWebhook = __peeker_webhook_handler(verifyWebhook);
+// The webhook functions are JS around this module's wasm checks (one body
+// copy, no async machinery in the wasm).
+import { webhookVerifier as __peeker_webhook_verifier } from "__ERRORS_JS__";
+export const { verifyWebhook, verifyWebhookAsync, signWebhook, handleWebhook } = __peeker_webhook_verifier({
+  key: __peekerWebhookKey, body: __peekerWebhookBody, memory: __peekerWebhookMemory, check: __peekerWebhookCheck, error: __peekerWebhookError, sign: __peekerWebhookSign,
+});

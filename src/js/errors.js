@@ -137,20 +137,20 @@ export function makeError(kind, message, code, field, details, problems, status,
 // The verifier's input and output, read on the JS side of verifyWebhook: JS
 // expresses them in far fewer bytes than wasm, which keeps the
 // verifier-only module small. The signature itself is checked in Rust.
-// Each helper RETURNS its error (Rust passes it on): an exception thrown into
-// a wasm-bindgen `catch` import leaks an externref table slot.
+// Each helper RETURNS its error (the caller throws it).
 
 /** The raw body as bytes: a string (UTF-8), a Uint8Array, an ArrayBuffer or another view; undefined for anything else (a detached buffer, a revoked Proxy). */
 export function webhookPayload(payload) {
   try {
     if (typeof payload === "string") return utf8.encode(payload);
-    if (payload instanceof Uint8Array || payload instanceof ArrayBuffer) return new Uint8Array(payload);
+    if (payload instanceof Uint8Array) return payload; // read, never kept: no copy
+    if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
     if (ArrayBuffer.isView(payload)) {
       // Other typed arrays and DataViews: their bytes, not their elements.
       return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
     }
   } catch {
-    // Unreadable: refused below, never thrown into the wasm.
+    // Unreadable: refused below.
   }
   return undefined;
 }
@@ -260,27 +260,172 @@ function readPeekerHeaders(headers) {
   return found;
 }
 
+const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 // Node's synchronous native HMAC (`node:crypto`), registered by the Node
-// entries; elsewhere the wasm computes it. A native failure falls back too.
+// entries; elsewhere the wasm computes it.
 let createHmac;
 export function useNativeHmac(nodeCreateHmac) {
   createHmac = nodeCreateHmac;
 }
-export function hasNativeHmac() {
-  return createHmac !== undefined;
+
+/** HMAC-SHA256 of "{timestamp}.{body}" under each secret, by node:crypto, concatenated. */
+function nativeMacs(secrets, timestamp, body) {
+  const mac = (s) => createHmac("sha256", s).update(timestamp).update(".").update(body).digest();
+  if (secrets.length === 1) return mac(secrets[0]);
+  const out = new Uint8Array(32 * secrets.length);
+  secrets.forEach((s, i) => out.set(mac(s), 32 * i));
+  return out;
 }
-export function nativeHmac(secret, timestamp, payload, body, out) {
-  try {
-    const data = typeof payload === "string" ? payload : body;
-    out.set(createHmac("sha256", secret).update(timestamp).update(".").update(data).digest());
-    return true;
-  } catch {
-    return false;
+
+/** Why a delivery was refused, when no Error is wanted (handleWebhook). */
+class Refused {
+  constructor(code) {
+    this.code = code;
   }
 }
 
-const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+// Secrets are prepared once (HMAC states in wasm, CryptoKeys for Web Crypto)
+// and kept; a map past this many entries starts afresh.
+const KEPT_SECRETS = 16;
+const NO_KEYS = new Uint32Array(0);
+const NO_MACS = new Uint8Array(0);
+
+/**
+ * verifyWebhook and verifyWebhookAsync over one wasm module's exports
+ * (`__peekerWebhookKey`, `__peekerWebhookBody`, `__peekerWebhookMemory`,
+ * `__peekerWebhookCheck`, `__peekerWebhookError`, `__peekerWebhookSign`). JS reads the inputs and parses the envelope; the
+ * wasm decides. The body is copied once: into wasm memory, or into the
+ * native HMAC.
+ */
+export function webhookVerifier(wasm) {
+  const slots = new Map();
+  const slot = (secret) => {
+    let at = slots.get(secret);
+    if (at === undefined) {
+      const reset = slots.size >= KEPT_SECRETS;
+      if (reset) slots.clear();
+      at = wasm.key(secret, reset);
+      slots.set(secret, at);
+    }
+    return at;
+  };
+  const cryptoKeys = new Map();
+  const cryptoKey = (secret) => {
+    let key = cryptoKeys.get(secret);
+    if (key === undefined) {
+      if (cryptoKeys.size >= KEPT_SECRETS) cryptoKeys.clear();
+      key = crypto.subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      cryptoKeys.set(secret, key);
+      key.catch(() => cryptoKeys.delete(secret));
+    }
+    return key;
+  };
+
+  /** The body's bytes into wasm memory; returns their length. */
+  function writeBody(payload, bytes) {
+    if (bytes !== undefined) {
+      const at = wasm.body(bytes.length);
+      new Uint8Array(wasm.memory().buffer, at, bytes.length).set(bytes);
+      return bytes.length;
+    }
+    // ASCII (most JSON) fits in payload.length bytes; else retry at the UTF-8 bound.
+    let at = wasm.body(payload.length);
+    let { read, written } = utf8.encodeInto(payload, new Uint8Array(wasm.memory().buffer, at, payload.length));
+    if (read < payload.length) {
+      at = wasm.body(payload.length * 3);
+      ({ written } = utf8.encodeInto(payload, new Uint8Array(wasm.memory().buffer, at, payload.length * 3)));
+    }
+    return written;
+  }
+
+  /** The inputs read and checked, in the order the errors are reported. */
+  function inputs(payload, headers, secret, options) {
+    let bytes;
+    if (typeof payload !== "string") {
+      bytes = webhookPayload(payload);
+      if (bytes === undefined) throw webhookPayloadError(payload);
+    }
+    const [eventId, timestamp, signature] = orThrow(webhookHeaders(headers));
+    const secrets = orThrow(webhookSecrets(secret));
+    const tolerance = orThrow(webhookSeconds(options, "toleranceSeconds"));
+    const now = orThrow(webhookSeconds(options, "now"));
+    return { bytes, eventId, timestamp, signature, secrets, tolerance, now };
+  }
+
+  function decide(payload, input, length, keys, macs) {
+    if (!wasm.check(length, input.timestamp, input.signature, keys, macs, input.tolerance, input.now)) {
+      const [code, field, message] = wasm.error();
+      if (input.quiet) return new Refused(code);
+      throw new WebhookVerificationError(message, code, field || undefined);
+    }
+    const event = webhookEvent(payload, input.bytes, input.eventId);
+    if (input.quiet && event instanceof Error) return new Refused(event.code);
+    return orThrow(event);
+  }
+
+  function verifySync(payload, input) {
+    const { bytes, timestamp, secrets } = input;
+    if (createHmac !== undefined && timestamp !== undefined) {
+      return decide(payload, input, 0, NO_KEYS, nativeMacs(secrets, timestamp, bytes ?? payload));
+    }
+    const keys = secrets.length === 1 ? Uint32Array.of(slot(secrets[0])) : Uint32Array.from(secrets, slot);
+    const length = timestamp === undefined ? 0 : writeBody(payload, bytes);
+    return decide(payload, input, length, keys, NO_MACS);
+  }
+
+  function verifyWebhook(payload, headers, secret, options) {
+    return verifySync(payload, inputs(payload, headers, secret, options));
+  }
+
+  async function verifyWebhookAsync(payload, headers, secret, options) {
+    const input = inputs(payload, headers, secret, options);
+    const { bytes, timestamp, secrets } = input;
+    // Nothing to hash, a faster native HMAC (Node), or no Web Crypto at all.
+    if (timestamp === undefined || createHmac !== undefined || !globalThis.crypto?.subtle) {
+      return verifySync(payload, input);
+    }
+    let signed;
+    if (bytes === undefined) {
+      signed = utf8.encode(`${timestamp}.${payload}`);
+    } else {
+      const head = utf8.encode(`${timestamp}.`);
+      signed = new Uint8Array(head.length + bytes.length);
+      signed.set(head);
+      signed.set(bytes, head.length);
+    }
+    const macs = new Uint8Array(32 * secrets.length);
+    await Promise.all(
+      secrets.map(async (s, i) => {
+        const mac = await crypto.subtle.sign("HMAC", await cryptoKey(s), signed);
+        macs.set(new Uint8Array(mac), 32 * i);
+      }),
+    );
+    return decide(payload, input, 0, NO_KEYS, macs);
+  }
+
+  function signWebhook(payload, secret, options) {
+    let bytes;
+    if (typeof payload !== "string") {
+      bytes = webhookPayload(payload);
+      if (bytes === undefined) throw webhookPayloadError(payload);
+    }
+    const [first] = orThrow(webhookSecrets(secret));
+    const seconds = orThrow(webhookSeconds(options, "timestamp")) ?? Math.floor(Date.now() / 1000);
+    const timestamp = BigInt(seconds).toString();
+    const signature = wasm.sign(writeBody(payload, bytes), slot(first), timestamp);
+    if (signature === undefined) throw new PeekerError("the webhook signer lost its state", "internal_error");
+    return { "Peeker-Timestamp": timestamp, "Peeker-Signature": signature };
+  }
+
+  /** verifyWebhook for handleWebhook: a refusal is returned, not thrown (no Error is built). */
+  function verifyQuietly(payload, headers, secret, options) {
+    return verifySync(payload, { ...inputs(payload, headers, secret, options), quiet: true });
+  }
+
+  return { verifyWebhook, verifyWebhookAsync, signWebhook, handleWebhook: webhookHandler(verifyQuietly) };
+}
 
 /**
  * The envelope {id, type, created_at, data} of an authenticated body (the
@@ -328,8 +473,9 @@ function readEvent(payload, body, eventId) {
 }
 
 // `handleWebhook`, for any Fetch API runtime. It lives here, in JS, so the
-// verifier-only wasm carries no async machinery: each package entry binds it to
-// its own module's `verifyWebhook` (`webhookHandler(verifyWebhook)`).
+// verifier-only wasm carries no async machinery; `webhookVerifier` binds it to
+// its module's verifier. A refused delivery builds no Error: answering a
+// forgery costs no more than accepting a delivery.
 const MAX_BODY_BYTES = 1024 * 1024;
 const MALFORMED = ["missing_header", "invalid_header", "invalid_payload"];
 
@@ -378,7 +524,7 @@ async function readAtMost(request, limit) {
   return body;
 }
 
-export function webhookHandler(verifyWebhook) {
+function webhookHandler(verifyQuietly) {
   return async function handleWebhook(request, options) {
     const secrets = orThrow(webhookSecrets(get(options, "secret")));
     const onEvent = get(options, "onEvent");
@@ -413,11 +559,14 @@ export function webhookHandler(verifyWebhook) {
     }
     let event;
     try {
-      event = verifyWebhook(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
+      event = verifyQuietly(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
     } catch (error) {
       const code = typeof error?.code === "string" ? error.code : "";
       if (code === "invalid_secret") throw error;
-      return respond(MALFORMED.includes(code) ? 400 : 401, code, "the delivery could not be verified");
+      event = new Refused(code);
+    }
+    if (event instanceof Refused) {
+      return respond(MALFORMED.includes(event.code) ? 400 : 401, event.code, "the delivery could not be verified");
     }
     try {
       const outcome = onEvent(event, { rawBody });
