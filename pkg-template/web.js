@@ -5,6 +5,7 @@ import __wbg_init from "./peeker_partner.js";
 
 export * from "./peeker_partner.js";
 export * from "./errors.js";
+export { watchEvents } from "./watch.js";
 
 let loading;
 export default function init(wasm) {

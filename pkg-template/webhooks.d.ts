@@ -15,3 +15,4 @@ export {
   type EventType,
 } from "./peeker_webhooks.js";
 export * from "./errors.js";
+export * from "./watch.js";

@@ -11,6 +11,7 @@ function __peeker_decode(b64) {
   return bytes;
 }
 export * from "./errors.js";
+export { watchEvents } from "./watch.js";
 // The webhook functions are JS around this module's wasm checks (one body
 // copy, no async machinery in the wasm).
 import { webhookVerifier as __peeker_webhook_verifier } from "__ERRORS_JS__";

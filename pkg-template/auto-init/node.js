@@ -4,6 +4,7 @@
 import __peeker_wasm_b64 from "./__STEM___bg.wasm.b64.js";
 initSync({ module: Buffer.from(__peeker_wasm_b64, "base64") });
 export * from "./errors.js";
+export { watchEvents } from "./watch.js";
 // Webhook HMACs by node:crypto (native SHA-256); the wasm checks everything else.
 import { createHmac as __peeker_create_hmac } from "node:crypto";
 import { useNativeHmac as __peeker_use_native_hmac } from "__ERRORS_JS__";

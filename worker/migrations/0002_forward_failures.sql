@@ -1,0 +1,7 @@
+-- Events whose forwarding to FORWARD_URL failed after the queue's last retry
+-- (written by the dead-letter queue's consumer); removed once a retry delivers.
+CREATE TABLE forward_failures (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id  TEXT NOT NULL UNIQUE,
+  failed_at TEXT NOT NULL   -- when the dead-letter queue handed it over
+);
