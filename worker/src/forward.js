@@ -10,21 +10,30 @@ import { signWebhook } from "peeker-partner/webhooks";
 const TIMEOUT_MS = 10_000;
 const MAX_DELAY_SECONDS = 300;
 
-/** After an event was stored for the first time. */
+/**
+ * After a verified delivery was stored: queues the event once. The row's
+ * `forward_queued` flag is set only after the queue took it, so a delivery
+ * whose queueing failed (answered 500) is queued by Peeker's redelivery.
+ */
 export async function enqueueForward(env, eventId) {
   if (!env.FORWARD_URL || !env.FORWARD_QUEUE) return;
+  const row = await env.DB.prepare("SELECT forward_queued FROM events WHERE id = ?1").bind(eventId).first();
+  if (!row || row.forward_queued) return;
   await env.FORWARD_QUEUE.send({ event_id: eventId });
+  await env.DB.prepare("UPDATE events SET forward_queued = 1 WHERE id = ?1").bind(eventId).run();
 }
 
 /** Sends one stored event; resolves to the HTTP status, or 0 when none came. */
 export async function sendForward(env, eventId) {
   const row = await env.DB.prepare("SELECT body FROM events WHERE id = ?1").bind(eventId).first();
   if (!row) return 404; // nothing to send: never retried
-  const headers = {
-    "content-type": "application/json",
-    "peeker-event-id": eventId,
-    ...signWebhook(row.body, env.FORWARD_SECRET),
-  };
+  let signed;
+  try {
+    signed = signWebhook(row.body, env.FORWARD_SECRET);
+  } catch {
+    return 0; // FORWARD_SECRET not set: retried, then listed as failed
+  }
+  const headers = { "content-type": "application/json", "peeker-event-id": eventId, ...signed };
   try {
     const res = await fetch(env.FORWARD_URL, {
       method: "POST", headers, body: row.body, signal: AbortSignal.timeout(TIMEOUT_MS),
