@@ -279,6 +279,22 @@ function nativeMacs(secrets, timestamp, body) {
   return out;
 }
 
+/**
+ * The error for a refused delivery (bad or stale signature, bad headers): an
+ * answer about the request, not a bug in the caller, so no stack is captured
+ * (capturing one costs as much as the HMAC itself, and a forgery should cost
+ * no more than a valid delivery). Usage errors keep their stacks.
+ */
+function refusal(message, code, field) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new WebhookVerificationError(message, code, field);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Why a delivery was refused, when no Error is wanted (handleWebhook). */
 class Refused {
   constructor(code) {
@@ -358,7 +374,7 @@ export function webhookVerifier(wasm) {
     if (!wasm.check(length, input.timestamp, input.signature, keys, macs, input.tolerance, input.now)) {
       const [code, field, message] = wasm.error();
       if (input.quiet) return new Refused(code);
-      throw new WebhookVerificationError(message, code, field || undefined);
+      throw refusal(message, code, field || undefined);
     }
     const event = webhookEvent(payload, input.bytes, input.eventId);
     if (input.quiet && event instanceof Error) return new Refused(event.code);
