@@ -3,3 +3,4 @@ export * from "./errors.js";
 // The error class wins over the wire type of the same name (still importable as ErrorEnvelope["error"]).
 export { ApiError } from "./errors.js";
 export * from "./client.js";
+export * from "./watch.js";

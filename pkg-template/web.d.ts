@@ -13,3 +13,4 @@ import type { InitInput } from "./peeker_partner.js";
  *   next to this file.
  */
 export default function init(wasm?: InitInput | Promise<InitInput>): Promise<void>;
+export * from "./watch.js";

@@ -5,6 +5,7 @@ import __wbg_init from "./peeker_partner.js";
 
 export * from "./peeker_partner.js";
 export * from "./errors.js";
+export { watchEvents } from "./watch.js";
 
 let loading;
 export default function init(wasm) {
@@ -14,6 +15,10 @@ export default function init(wasm) {
   return loading;
 }
 
-import { webhookHandler } from "__JS_DIR__/handle-webhook.js";
-import { verifyWebhook } from "./peeker_partner.js";
-export const handleWebhook = webhookHandler(verifyWebhook);
+import { webhookVerifier } from "__JS_DIR__/verifier.js";
+import {
+  __peekerWebhookKey, __peekerWebhookBody, __peekerWebhookMemory, __peekerWebhookCheck, __peekerWebhookError, __peekerWebhookSign,
+} from "./peeker_partner.js";
+export const { verifyWebhook, verifyWebhookAsync, signWebhook, handleWebhook } = webhookVerifier({
+  key: __peekerWebhookKey, body: __peekerWebhookBody, memory: __peekerWebhookMemory, check: __peekerWebhookCheck, error: __peekerWebhookError, sign: __peekerWebhookSign,
+});

@@ -2,6 +2,7 @@
 // for Workers and servers that only receive webhooks.
 export {
   verifyWebhook,
+  verifyWebhookAsync,
   signWebhook,
   handleWebhook,
   isKnownEvent,
@@ -14,3 +15,4 @@ export {
   type EventType,
 } from "./peeker_webhooks.js";
 export * from "./errors.js";
+export * from "./watch.js";

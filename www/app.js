@@ -2,7 +2,7 @@
 // bundler), every call through the Worker's /api proxy (no key in the page).
 import init, {
   PeekerClient, checkDomainSplit, meterDomainSplit, planDomains, requiredDomains,
-  validateAvailabilityRequest, validateBundle, validateOrder,
+  validateAvailabilityRequest, validateBundle, validateOrder, watchEvents,
 } from "/pkg/web.js";
 
 const $ = (id) => document.getElementById(id);
@@ -454,13 +454,22 @@ async function clientFor(customer) {
   return state.client;
 }
 
-/** Polls the Worker's GET /events for this order until `order.completed`. */
+// Where an order's progress stops, and what the partner is told to do.
+const STOPS = {
+  "order.completed": "completed",
+  "order.failed": "failed",
+  "order.action_required": "blocked",
+  "order.cancelled": "cancelled",
+};
+
+/**
+ * Follows the order live (watchEvents on the Worker's /events/stream: pushed,
+ * not polled) until it completes, fails, is cancelled or needs an action.
+ */
 async function follow(order) {
-  const { events } = state.config;
-  const eventsToken = state.token;
+  const base = state.config.events.replace(/\/events$/, "");
   const connected = new Set();
-  let after = 0;
-  let done = false;
+  let done;
   const progress = $("order-progress");
   progress.max = order.domain_count;
   const show = () => {
@@ -468,30 +477,45 @@ async function follow(order) {
     $("order-progress-text").textContent = `${progress.value}/${order.domain_count} domains connected`;
   };
   show();
-  while (!done) {
-    try {
-      const res = await fetch(`${events}?order_id=${encodeURIComponent(order.id)}&after=${after}&limit=500`,
-        { headers: { authorization: `Bearer ${eventsToken}` } });
-      if (res.ok) {
-        const page = await res.json();
-        for (const e of page.events) {
-          if (e.type === "domain.connected") connected.add(e.data.domain);
-          if (e.type === "order.completed") done = "completed";
-          if (e.type === "order.failed") done = "failed";
-        }
-        after = page.next_after;
-        show();
-        if (page.has_more) continue;
+  const controller = new AbortController();
+  await watchEvents(base, {
+    token: state.token,
+    orderId: order.id,
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === "domain.connected") connected.add(e.data.domain);
+      if (STOPS[e.type]) {
+        done = STOPS[e.type];
+        controller.abort();
       }
-    } catch {
-      // the Worker restarting: poll again
-    }
-    if (!done) await new Promise((r) => setTimeout(r, 300));
-  }
-  status(done === "completed"
-    ? `Order ${order.id} completed: ${plural(order.domain_count, "domain")} and their inboxes are live.`
-    : `Order ${order.id} failed.`);
+      show();
+    },
+  });
+  status(await stopMessage(order, done));
   $("order-status").dataset.state = done;
+}
+
+/** What the partner must do now. */
+async function stopMessage(order, done) {
+  switch (done) {
+    case "completed":
+      return `Order ${order.id} completed: ${plural(order.domain_count, "domain")} and their inboxes are live.`;
+    case "cancelled":
+      return `Order ${order.id} was cancelled; its domains are released. Place a new order to start again.`;
+    case "blocked": {
+      let actions = [];
+      try {
+        for await (const a of state.client.orders.pending({ order_id: order.id, status: "open" })) actions.push(a);
+      } catch {
+        actions = [];
+      }
+      const what = actions.map((a) => `${a.message}${a.domain ? ` (${a.domain})` : ""}`).join("; ");
+      return `Order ${order.id} is waiting on you: ${what || "an open pending action (GET /orders/pending)"}. ` +
+        "Resolve it, then the order continues.";
+    }
+    default:
+      return `Order ${order.id} failed. Check its domains and personas, then place it again.`;
+  }
 }
 
 const status = (text) => { $("order-status").textContent = text; };

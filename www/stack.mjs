@@ -121,7 +121,7 @@ export async function startStack({ timeScale = 1, build = true } = {}) {
   const secret = `whsec_demo_${randomBytes(12).toString("hex")}`;
   const tokenSecret = randomBytes(32).toString("hex");
   // What the page calls, nothing more (contract §A9).
-  const pageScope = "bundles.list bundles.create domains.availability orders.create events.read";
+  const pageScope = "bundles.list bundles.create domains.availability orders.create orders.pending events.read";
   const token = (customer, scope = pageScope) => {
     try {
       const exp = Math.floor(Date.now() / 1000) + 3600;

@@ -11,6 +11,10 @@ function __peeker_decode(b64) {
   return bytes;
 }
 export * from "./errors.js";
-// handleWebhook is JS (no async machinery in the wasm), bound to this module.
-import { webhookHandler as __peeker_webhook_handler } from "__JS_DIR__/handle-webhook.js";
-export const handleWebhook = __peeker_webhook_handler(verifyWebhook);
+export { watchEvents } from "./watch.js";
+// The webhook functions are JS around this module's wasm checks (one body
+// copy, no async machinery in the wasm).
+import { webhookVerifier as __peeker_webhook_verifier } from "__JS_DIR__/verifier.js";
+export const { verifyWebhook, verifyWebhookAsync, signWebhook, handleWebhook } = __peeker_webhook_verifier({
+  key: __peekerWebhookKey, body: __peekerWebhookBody, memory: __peekerWebhookMemory, check: __peekerWebhookCheck, error: __peekerWebhookError, sign: __peekerWebhookSign,
+});

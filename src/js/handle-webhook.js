@@ -1,8 +1,9 @@
 // `handleWebhook`, for any Fetch API runtime. It lives here, in JS, so the
-// verifier-only wasm carries no async machinery: each package entry binds it to
-// its own module's `verifyWebhook` (`webhookHandler(verifyWebhook)`).
+// verifier-only wasm carries no async machinery; `webhookVerifier`
+// (verifier.js) binds it to its module's verifier. A refused delivery builds
+// no Error: answering a forgery costs no more than accepting a delivery.
 import { PeekerError } from "./errors.js";
-import { get, webhookSecrets, webhookSeconds } from "./webhook-input.js";
+import { get, orThrow, webhookSecrets, webhookSeconds } from "./webhook-input.js";
 import { utf8Strict } from "./envelope.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -15,11 +16,12 @@ const respond = (status, code, message) =>
     headers: { "content-type": "application/json" },
   });
 
-/** A helper's answer, or the error it returned, thrown. */
-const orThrow = (value) => {
-  if (value instanceof Error) throw value;
-  return value;
-};
+/** Why a delivery was refused, when no Error is wanted. */
+export class Refused {
+  constructor(code) {
+    this.code = code;
+  }
+}
 
 /** The body's bytes, or undefined as soon as it is over `limit` (no more is read). */
 async function readAtMost(request, limit) {
@@ -46,7 +48,7 @@ async function readAtMost(request, limit) {
   return body;
 }
 
-export function webhookHandler(verifyWebhook) {
+export function webhookHandler(verifyQuietly) {
   return async function handleWebhook(request, options) {
     const secrets = orThrow(webhookSecrets(get(options, "secret")));
     const onEvent = get(options, "onEvent");
@@ -81,11 +83,14 @@ export function webhookHandler(verifyWebhook) {
     }
     let event;
     try {
-      event = verifyWebhook(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
+      event = verifyQuietly(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
     } catch (error) {
       const code = typeof error?.code === "string" ? error.code : "";
       if (code === "invalid_secret") throw error;
-      return respond(MALFORMED.includes(code) ? 400 : 401, code, "the delivery could not be verified");
+      event = new Refused(code);
+    }
+    if (event instanceof Refused) {
+      return respond(MALFORMED.includes(event.code) ? 400 : 401, event.code, "the delivery could not be verified");
     }
     try {
       const outcome = onEvent(event, { rawBody });

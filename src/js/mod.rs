@@ -31,6 +31,7 @@ const API_TS: &str = include_str!("api.gen.d.ts");
 #[wasm_bindgen(module = "/src/js/errors.js")]
 extern "C" {
     /// `kind`: "peeker", "validation" or "webhook", the JS class to throw.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(
         kind: &str,

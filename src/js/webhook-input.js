@@ -1,22 +1,22 @@
 // The verifier's input (body, headers, secrets, options), read on the JS side
-// of verifyWebhook (src/js/webhook.rs): JS expresses it in far fewer bytes
+// of verifyWebhook (verifier.js): JS expresses it in far fewer bytes
 // than wasm, which keeps the verifier-only module small. The signature itself
 // is checked in Rust.
-// Each helper RETURNS its error (Rust passes it on): an exception thrown into
-// a wasm-bindgen `catch` import leaks an externref table slot.
+// Each helper RETURNS its error (the caller throws it with `orThrow`).
 import { PeekerError, WebhookVerificationError } from "./errors.js";
 
 /** The raw body as bytes: a string (UTF-8), a Uint8Array, an ArrayBuffer or another view; undefined for anything else (a detached buffer, a revoked Proxy). */
 export function webhookPayload(payload) {
   try {
     if (typeof payload === "string") return utf8.encode(payload);
-    if (payload instanceof Uint8Array || payload instanceof ArrayBuffer) return new Uint8Array(payload);
+    if (payload instanceof Uint8Array) return payload; // read, never kept: no copy
+    if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
     if (ArrayBuffer.isView(payload)) {
       // Other typed arrays and DataViews: their bytes, not their elements.
       return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
     }
   } catch {
-    // Unreadable: refused below, never thrown into the wasm.
+    // Unreadable: refused below.
   }
   return undefined;
 }
@@ -135,4 +135,10 @@ export const get = (object, key) => {
   }
 };
 
-const utf8 = new TextEncoder();
+export const utf8 = new TextEncoder();
+
+/** A helper's answer, or the error it returned, thrown. */
+export const orThrow = (value) => {
+  if (value instanceof Error) throw value;
+  return value;
+};

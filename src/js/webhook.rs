@@ -1,84 +1,35 @@
-//! `verifyWebhook`, `signWebhook`: the webhook verifier for JS.
-//! (`handleWebhook` is JS, in handle-webhook.js: each package entry binds it
-//! to its own `verifyWebhook`, so the wasm has no async machinery.)
-//!
-//! The signature is checked by the pure core; the envelope is then parsed with
-//! the runtime's own `JSON.parse`, which keeps serde_json out of the
-//! verifier-only wasm (the `peeker-partner/webhooks` entry).
+//! The webhook verifier for JS. `verifyWebhook`, `verifyWebhookAsync`,
+//! `signWebhook` and `handleWebhook` are JS (`webhookVerifier` in verifier.js,
+//! bound by each package entry to the exports below): JS reads the inputs,
+//! puts the body into wasm memory once (or computes the HMAC natively) and
+//! parses the envelope with the runtime's own `JSON.parse`; the pure core
+//! decides ([`webhook_check`]). The wasm imports nothing from JS, which keeps
+//! the verifier-only module (the `peeker-partner/webhooks` entry) small.
 
-use super::make_error;
-use crate::webhook::{
-    self, codes, WebhookError, WebhookHeaders, DEFAULT_TOLERANCE_SECS, HEADER_SIGNATURE,
-    HEADER_TIMESTAMP,
-};
-use js_sys::{Array, Object, Reflect};
+use crate::webhook::{self, SigningKey, WebhookError, DEFAULT_TOLERANCE_SECS};
+use js_sys::Reflect;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-// Reading the payload, headers, secrets and options (webhook-input.js) and
-// parsing the envelope (envelope.js) are JS. Each returns its `PeekerError`
-// rather than throwing: an exception thrown into a `catch` import leaks an
-// externref table slot.
-#[wasm_bindgen(module = "/src/js/webhook-input.js")]
-extern "C" {
-    /// The raw body's bytes, or None when `payload` is not a body.
-    #[wasm_bindgen(js_name = webhookPayload)]
-    fn webhook_payload(payload: &JsValue) -> Option<Vec<u8>>;
-    #[wasm_bindgen(js_name = webhookPayloadError)]
-    fn webhook_payload_error(payload: &JsValue) -> JsValue;
-    /// `[event id, timestamp, signature]`, each a string or undefined.
-    #[wasm_bindgen(js_name = webhookHeaders)]
-    fn webhook_headers(headers: &JsValue) -> JsValue;
-    /// A non-empty array of non-empty strings.
-    #[wasm_bindgen(js_name = webhookSecrets)]
-    fn webhook_secrets(secret: &JsValue) -> JsValue;
-    /// A finite non-negative number of seconds, floored, or undefined.
-    #[wasm_bindgen(js_name = webhookSeconds)]
-    fn webhook_seconds(options: &JsValue, name: &str) -> JsValue;
+// No Rust calls these JS files (the package entries import verifier.js,
+// which imports the rest), but wasm-bindgen copies only the JS files Rust
+// names and follows no `import`: these declarations ship them with every
+// build that has the verifier.
+macro_rules! ship_js {
+    ($($file:literal => $export:ident,)+) => {$(
+        #[wasm_bindgen(module = $file)]
+        extern "C" {
+            #[allow(dead_code)]
+            fn $export();
+        }
+    )+};
 }
-
-#[wasm_bindgen(module = "/src/js/envelope.js")]
-extern "C" {
-    /// The event.
-    #[wasm_bindgen(js_name = webhookEvent)]
-    fn webhook_event(payload: &JsValue, body: &[u8], event_id: Option<&str>) -> JsValue;
-}
-
-#[wasm_bindgen(module = "/src/js/native-hmac.js")]
-extern "C" {
-    /// Whether the runtime has a synchronous native HMAC (only Node does).
-    #[wasm_bindgen(js_name = hasNativeHmac)]
-    fn has_native_hmac() -> bool;
-    /// HMAC-SHA256 of `"{timestamp}.{body}"` by that native HMAC, written
-    /// into `out`; the body is `payload` itself when it is a string (it then
-    /// never crosses into wasm), else `body`. False when it failed.
-    #[wasm_bindgen(js_name = nativeHmac)]
-    fn native_hmac(
-        secret: &[u8],
-        timestamp: &str,
-        payload: &JsValue,
-        body: &[u8],
-        out: &mut [u8],
-    ) -> bool;
-}
-
-// No Rust calls handle-webhook.js (the package entries import it), but
-// wasm-bindgen copies only the JS files Rust names, and follows no `import`:
-// this declaration ships it with every build that has the verifier.
-#[wasm_bindgen(module = "/src/js/handle-webhook.js")]
-extern "C" {
-    #[allow(dead_code)]
-    #[wasm_bindgen(js_name = webhookHandler)]
-    fn webhook_handler(verify_webhook: &JsValue) -> JsValue;
-}
-
-/// A helper's answer, or the error it returned.
-fn checked(value: JsValue) -> Result<JsValue, JsValue> {
-    if value.is_instance_of::<js_sys::Error>() {
-        Err(value)
-    } else {
-        Ok(value)
-    }
+ship_js! {
+    "/src/js/verifier.js" => webhookVerifier,
+    "/src/js/handle-webhook.js" => webhookHandler,
+    "/src/js/webhook-input.js" => webhookPayload,
+    "/src/js/envelope.js" => webhookEvent,
+    "/src/js/native-hmac.js" => useNativeHmac,
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -111,6 +62,19 @@ export function verifyWebhook(
  */
 export function isKnownEvent(event: WebhookEvent | UnknownWebhookEvent): event is WebhookEvent;
 
+/**
+ * `verifyWebhook` with the HMAC computed by the runtime's Web Crypto
+ * (`crypto.subtle`, its key imported once per secret and kept); in Node, by
+ * `node:crypto`. The same checks, errors and result. In a Worker or a browser
+ * the synchronous `verifyWebhook` is as fast or faster (see the README).
+ */
+export function verifyWebhookAsync(
+  payload: string | Uint8Array | ArrayBuffer,
+  headers: WebhookHeadersInit,
+  secret: string | string[],
+  options?: VerifyWebhookOptions,
+): Promise<WebhookEvent | UnknownWebhookEvent>;
+
 /** Signs a payload as Peeker does, for partners' own tests. */
 export function signWebhook(
   payload: string | Uint8Array | ArrayBuffer,
@@ -139,22 +103,6 @@ export interface HandleWebhookOptions {
 export function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;
 "#;
 
-/// A `WebhookVerificationError`, straight from the core's error.
-fn webhook_error(e: WebhookError) -> JsValue {
-    fail(e.code, e.field, &e.message)
-}
-
-fn fail(code: &str, field: Option<&str>, message: &str) -> JsValue {
-    make_error(
-        "webhook",
-        message,
-        code,
-        field,
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    )
-}
-
 /// See the TypeScript declaration above: the known types are the core's.
 #[wasm_bindgen(js_name = isKnownEvent, skip_typescript)]
 pub fn is_known_event(event: JsValue) -> bool {
@@ -164,112 +112,129 @@ pub fn is_known_event(event: JsValue) -> bool {
         .is_some_and(|t| crate::model::EventType::KNOWN.contains(&t.as_str()))
 }
 
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = verifyWebhook, skip_typescript)]
-pub fn verify_webhook(
-    payload: JsValue,
-    headers: JsValue,
-    secret: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let native = has_native_hmac();
-    // With a native HMAC, a string body is hashed and parsed in JS: copying
-    // it into wasm would cost more than the check itself.
-    let body = if native && payload.is_string() {
-        Vec::new()
-    } else {
-        payload_bytes(&payload)?
+/// What the verifier keeps between calls: each secret's prepared HMAC states
+/// (slots handed to JS, which maps secrets to them), the body buffer, and why
+/// the last check failed.
+struct Verifier {
+    keys: Vec<SigningKey>,
+    body: Vec<u8>,
+    error: Option<WebhookError>,
+}
+
+thread_local! {
+    static VERIFIER: RefCell<Verifier> = const {
+        RefCell::new(Verifier {
+            keys: Vec::new(),
+            body: Vec::new(),
+            error: None,
+        })
     };
-    let headers = read_headers(&headers)?;
-    let secrets = read_secrets(&secret)?;
-    let tolerance =
-        number_option(&options, "toleranceSeconds")?.map_or(DEFAULT_TOLERANCE_SECS, |t| t as u64);
-    let now = number_option(&options, "now")?.map_or_else(
-        || (js_sys::Date::now() / 1000.0).floor() as i64,
-        |n| n as i64,
-    );
-    let keys: Vec<&[u8]> = secrets.iter().map(Vec::as_slice).collect();
-    let mac = |secret: &[u8], timestamp: &str, body: &[u8]| {
-        let mut out = [0u8; 32];
-        if native && native_hmac(secret, timestamp, &payload, body, &mut out) {
-            return out;
+}
+
+/// Bodies up to this size keep their buffer for the next call.
+const KEPT_BODY_BYTES: usize = 1024 * 1024;
+
+/// Prepares `secret` (its HMAC inner and outer states) and returns its slot;
+/// `reset` first forgets every slot (JS bounds its secret → slot map).
+#[wasm_bindgen(js_name = __peekerWebhookKey, skip_typescript)]
+pub fn webhook_key(secret: &str, reset: bool) -> u32 {
+    VERIFIER.with_borrow_mut(|v| {
+        if reset {
+            v.keys.clear();
         }
-        match payload.as_string() {
-            // The native HMAC failed after the body was left out of wasm.
-            Some(text) if body.is_empty() => {
-                webhook::hmac_signed(secret, timestamp, text.as_bytes())
-            }
-            _ => webhook::hmac_signed(secret, timestamp, body),
-        }
-    };
-    webhook::verify_signature_with(&body, &headers, &keys, tolerance, now, mac)
-        .map_err(webhook_error)?;
-    // A string body is parsed as it is; only bytes need decoding first.
-    let bytes: &[u8] = if payload.is_string() { &[] } else { &body };
-    checked(webhook_event(&payload, bytes, headers.event_id.as_deref()))
-}
-
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = signWebhook, skip_typescript)]
-pub fn sign_webhook(
-    payload: JsValue,
-    secret: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let body = payload_bytes(&payload)?;
-    let secrets = read_secrets(&secret)?;
-    let Some(secret) = secrets.first() else {
-        return Err(fail(
-            codes::INVALID_SECRET,
-            None,
-            "pass the webhook secret to sign with",
-        ));
-    };
-    let seconds = number_option(&options, "timestamp")?.map_or_else(
-        || (js_sys::Date::now() / 1000.0).floor() as i64,
-        |t| t as i64,
-    );
-    let mut timestamp = String::with_capacity(20);
-    if seconds < 0 {
-        timestamp.push('-');
-    }
-    webhook::push_decimal(&mut timestamp, seconds.unsigned_abs());
-    let signature = webhook::sign(secret, &timestamp, &body);
-    let out = Object::new();
-    let _ = Reflect::set(&out, &HEADER_TIMESTAMP.into(), &timestamp.into());
-    let _ = Reflect::set(&out, &HEADER_SIGNATURE.into(), &signature.into());
-    Ok(out.into())
-}
-
-/// The raw body's bytes. A string crosses once, encoded straight into wasm memory.
-fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
-    if let Some(text) = payload.as_string() {
-        return Ok(text.into_bytes());
-    }
-    webhook_payload(payload).ok_or_else(|| webhook_payload_error(payload))
-}
-
-/// The three Peeker headers from a `Headers` object or a plain object, any case.
-fn read_headers(headers: &JsValue) -> Result<WebhookHeaders, JsValue> {
-    let found: Array = checked(webhook_headers(headers))?.unchecked_into();
-    let at = |i| found.get(i).as_string();
-    Ok(WebhookHeaders {
-        event_id: at(0),
-        timestamp: at(1),
-        signature: at(2),
+        v.keys.push(SigningKey::new(secret.as_bytes()));
+        (v.keys.len() - 1) as u32
     })
 }
 
-/// One secret or several (rotation), as UTF-8 bytes exactly as shown.
-fn read_secrets(secret: &JsValue) -> Result<Vec<Vec<u8>>, JsValue> {
-    let secrets: Array = checked(webhook_secrets(secret))?.unchecked_into();
-    Ok(secrets
-        .iter()
-        .map(|s| s.as_string().unwrap_or_default().into_bytes())
-        .collect())
+/// The address of a buffer of at least `len` bytes in wasm memory, where JS
+/// writes the next body (the one copy of it). Valid until the next call.
+#[wasm_bindgen(js_name = __peekerWebhookBody, skip_typescript)]
+pub fn webhook_body(len: usize) -> *mut u8 {
+    VERIFIER.with_borrow_mut(|v| {
+        if v.body.len() < len {
+            v.body.resize(len, 0);
+        }
+        v.body.as_mut_ptr()
+    })
 }
 
-/// A number option in whole seconds, or None when absent.
-fn number_option(options: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
-    Ok(checked(webhook_seconds(options, name))?.as_f64())
+/// The wasm memory, for JS to write bodies into.
+#[wasm_bindgen(js_name = __peekerWebhookMemory, skip_typescript)]
+pub fn webhook_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Decides a delivery's signature: true when it holds; else false, and
+/// [`webhook_error_parts`] says why (JS builds the error: an `Error` made
+/// during a call from wasm costs several times more). The HMAC under secret
+/// `i` is `macs[32i..]` when JS computed them natively, else computed here
+/// with the prepared key in slot `keys[i]` over the first `body_len` bytes
+/// of the body buffer. `now` defaults to the current time.
+#[wasm_bindgen(js_name = __peekerWebhookCheck, skip_typescript)]
+pub fn webhook_check(
+    body_len: usize,
+    timestamp: Option<String>,
+    signature: Option<String>,
+    keys: &[u32],
+    macs: &[u8],
+    tolerance: Option<f64>,
+    now: Option<f64>,
+) -> bool {
+    let tolerance = tolerance.map_or(DEFAULT_TOLERANCE_SECS, |t| t as u64);
+    let now = now.unwrap_or_else(|| (js_sys::Date::now() / 1000.0).floor()) as i64;
+    VERIFIER.with_borrow_mut(|v| {
+        let count = if macs.is_empty() {
+            keys.len()
+        } else {
+            macs.len() / 32
+        };
+        // Unreachable from the package's JS; refused rather than trusted.
+        let known = keys.iter().all(|&k| (k as usize) < v.keys.len());
+        let outcome = if count == 0 || !known || body_len > v.body.len() {
+            Err(webhook::empty_secret())
+        } else {
+            let (keys_v, body) = (&v.keys, &v.body[..body_len]);
+            webhook::check_signature(
+                timestamp.as_deref(),
+                signature.as_deref(),
+                count,
+                tolerance,
+                now,
+                |i, timestamp| match macs.get(32 * i..32 * i + 32) {
+                    Some(mac) => mac.try_into().unwrap_or([0; 32]),
+                    None => keys_v[keys[i] as usize].mac_signed(timestamp, body),
+                },
+            )
+        };
+        if v.body.len() > KEPT_BODY_BYTES {
+            v.body = Vec::new();
+        }
+        v.error = outcome.err();
+        v.error.is_none()
+    })
+}
+
+/// `[code, field or "", message]` of the last failed check.
+#[wasm_bindgen(js_name = __peekerWebhookError, skip_typescript)]
+pub fn webhook_error_parts() -> Vec<String> {
+    let e = VERIFIER
+        .with_borrow_mut(|v| v.error.take())
+        .unwrap_or_else(webhook::empty_secret);
+    vec![
+        e.code.to_owned(),
+        e.field.unwrap_or_default().to_owned(),
+        e.message,
+    ]
+}
+
+/// The `Peeker-Signature` value (`v1=<hex>`) for the first `body_len` bytes
+/// of the body buffer sent at `timestamp`, under the key in slot `key`.
+#[wasm_bindgen(js_name = __peekerWebhookSign, skip_typescript)]
+pub fn webhook_sign(body_len: usize, key: u32, timestamp: &str) -> Option<String> {
+    VERIFIER.with_borrow(|v| {
+        let key = v.keys.get(key as usize)?;
+        let body = v.body.get(..body_len)?;
+        Some(webhook::signature_value(&key.mac_signed(timestamp, body)))
+    })
 }

@@ -32,6 +32,8 @@ function checkResult(result) {
   assert.deepEqual(result.required, { google: 15, microsoft: 4, total: 19 });
   assert.deepEqual(result.webhooks.failures, []);
   assert.ok(result.webhooks.count >= 30);
+  assert.deepEqual(result.webhooksAsync.failures, [], "verifyWebhookAsync (Web Crypto)");
+  assert.equal(result.webhooksAsync.count, result.webhooks.count);
 }
 
 async function page(name, html) {
@@ -41,16 +43,17 @@ async function page(name, html) {
 
 const inline = (imports) => `<!doctype html><meta charset="utf-8"><script type="module">
 ${imports}
-import { runScenarios } from "/tests/js/webhook-scenarios.mjs";
+import { runScenarios, runScenariosAsync } from "/tests/js/webhook-scenarios.mjs";
 const order = { user: "client@example.com", bundle_id: "bun_123",
   sequencer: { provider: "smartlead", client_id: 1, login_email: "ops@acme.com", login_password: "pw" },
   domains: ["acme-mail.com", "München.de"], personas: [{ first_name: "Sam", last_name: "Lee", profile_picture_url: "" }] };
-window.__result = {
+const result = {
   valid: api.validateOrder(order),
   invalid: api.validateOrder({ ...order, domains: ["bad domain"] }).map((p) => p.field),
   required: api.requiredDomains({ monthly_sending_volume: 25000 }),
   webhooks: runScenarios(api),
 };
+runScenariosAsync(api).then((r) => { window.__result = { ...result, webhooksAsync: r }; });
 </script>`;
 
 test("plain <script type=module> with peeker-partner/web and init()", async () => {
@@ -61,6 +64,19 @@ test("plain <script type=module> with peeker-partner/web and init()", async () =
 test("plain <script type=module> with the browser entry, no init call", async () => {
   const url = await page("browser-entry", inline(`import * as api from "/pkg/index.browser.js";`));
   checkResult(await resultOf(browser, url));
+});
+
+test("the verifier-only entry (peeker-partner/webhooks) in Chromium: both scenario sets", async () => {
+  const url = await page("webhooks-entry", `<!doctype html><meta charset="utf-8"><script type="module">
+import * as api from "/pkg/webhooks.browser.js";
+import { runScenarios, runScenariosAsync } from "/tests/js/webhook-scenarios.mjs";
+const webhooks = runScenarios(api);
+runScenariosAsync(api).then((r) => { window.__result = { webhooks, webhooksAsync: r }; });
+</script>`);
+  const result = await resultOf(browser, url);
+  assert.deepEqual(result.webhooks.failures, []);
+  assert.deepEqual(result.webhooksAsync.failures, []);
+  assert.ok(result.webhooksAsync.count >= 30);
 });
 
 test("esbuild bundle for the browser, no plugin, no init call", async () => {

@@ -200,3 +200,23 @@ test("a dropped POST /orders (a 5xx at the proxy) is retried with the same bytes
   assert.equal((await res.json()).data.length, 1, "one order for this customer");
   await page.close();
 });
+
+test("a persona picture that is not public stops the progress at order.action_required and says what to do", async () => {
+  const page = await open();
+  assert.match(await createBundle(page, "Blocked", 1000), /1 Google \+ 1 Microsoft/);
+  await typeCandidates(page, ["blk-a.com", "blk-b.com"]);
+  await page.locator("#fill-cheapest").click();
+  assert.equal(await text(page, "#split-meter"), "Google 1/1, Microsoft 1/1");
+  await page.fill("#persona-0-profile_picture_url", "http://127.0.0.1/sam.jpg"); // loopback: not public
+  await fillCustomer(page);
+  await page.locator("#review").click();
+  await page.waitForSelector("#review-panel:not([hidden])");
+  await page.locator("#place-order").click();
+  await page.waitForSelector("#order-status[data-state=blocked]", { timeout: 30_000 });
+  const said = await text(page, "#order-status");
+  assert.match(said, /ord_\w+ is waiting on you: .+\. Resolve it, then the order continues\./);
+  assert.doesNotMatch(said, /an open pending action/, "the pending action itself is named");
+  await shot(page, "4-action-required");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -1,6 +1,8 @@
 // The verification scenario set (standard-webhooks / svix style), written once
-// and run in Node and in headless Chromium against `verifyWebhook`.
-// Each case returns null when it behaves, or a description of what went wrong.
+// and run in Node and in headless Chromium against `verifyWebhook` (and
+// `verifyWebhookAsync`: `runScenariosAsync`).
+// Each case returns null when it behaves, or a description of what went wrong
+// (or a promise of that, for the async verifier).
 
 const SECRET = "whsec_test_0123456789";
 const NOW = 1_778_241_600; // 2026-05-08T12:00:00Z
@@ -21,21 +23,25 @@ export function scenarios({ verifyWebhook, signWebhook, PeekerError }) {
   const hex = () => headers()["Peeker-Signature"].slice(3);
   const verify = (body, h, secret = SECRET, options = { now: NOW }) => verifyWebhook(body, h, secret, options);
 
-  const passes = (name, fn) => [name, () => {
-    const event = fn();
+  const passes = (name, fn) => [name, () => then(fn(), (event) => {
     if (event?.id !== EVENT.id) return `expected the event, got ${JSON.stringify(event)}`;
     return null;
-  }];
+  })];
   const fails = (name, code, fn) => [name, () => {
-    try {
-      fn();
-      return `expected ${code}, but it verified`;
-    } catch (e) {
+    const refused = (e) => {
       if (!(e instanceof PeekerError) || e.name !== "WebhookVerificationError") return `threw ${e?.name}: ${e?.message}`;
       if (e.code !== code) return `expected ${code}, got ${e.code}: ${e.message}`;
       if (e.message.includes(SECRET) || e.message.includes(hex())) return "the message leaks a secret or signature";
       return null;
+    };
+    const verified = () => `expected ${code}, but it verified`;
+    let out;
+    try {
+      out = fn();
+    } catch (e) {
+      return refused(e);
     }
+    return typeof out?.then === "function" ? out.then(verified, refused) : verified();
   }];
   const without = (name) => {
     const h = headers();
@@ -83,15 +89,17 @@ export function scenarios({ verifyWebhook, signWebhook, PeekerError }) {
     fails("signed non-JSON body", "invalid_payload", () => verify("not json", headers({}, "not json"))),
     passes("unknown event type is kept", () => {
       const body = JSON.stringify({ ...EVENT, type: "order.teleported" });
-      const event = verify(body, headers({}, body));
-      return event.type === "order.teleported" ? event : null;
+      return then(verify(body, headers({}, body)), (event) => (event.type === "order.teleported" ? event : null));
     }),
-    passes("UTF-8 payload round-trips", () => {
-      const event = verify(BODY, headers());
-      return event.data.note === "Grüße, 注文 ✅" ? event : null;
-    }),
+    passes("UTF-8 payload round-trips", () =>
+      then(verify(BODY, headers()), (event) => (event.data.note === "Grüße, 注文 ✅" ? event : null))),
+    passes("UTF-8 bytes payload round-trips", () =>
+      then(verify(new TextEncoder().encode(BODY), headers()), (event) => (event.data.note === "Grüße, 注文 ✅" ? event : null))),
   ];
 }
+
+/** `f(value)`, after `value` settles when it is a promise. */
+const then = (value, f) => (typeof value?.then === "function" ? value.then(f) : f(value));
 
 export function runScenarios(api) {
   const failures = [];
@@ -101,6 +109,23 @@ export function runScenarios(api) {
     let outcome;
     try {
       outcome = run();
+    } catch (e) {
+      outcome = `threw ${e?.name}: ${e?.message}`;
+    }
+    if (outcome) failures.push(`${name}: ${outcome}`);
+  }
+  return { count, failures };
+}
+
+/** The same set through `verifyWebhookAsync`. */
+export async function runScenariosAsync(api) {
+  const failures = [];
+  let count = 0;
+  for (const [name, run] of scenarios({ ...api, verifyWebhook: api.verifyWebhookAsync })) {
+    count++;
+    let outcome;
+    try {
+      outcome = await run();
     } catch (e) {
       outcome = `threw ${e?.name}: ${e?.message}`;
     }

@@ -26,6 +26,8 @@ const vars = (forwardUrl) => ({
   PROXY_TOKEN_SECRET: TOKEN_SECRET,
   ALLOWED_ORIGINS: FRONTEND,
   FORWARD_URL: forwardUrl,
+  FORWARD_SECRET: "whsec_forward_test_51d0",
+  FORWARD_RETRY_SECONDS: "0",
 });
 
 before(async () => {
@@ -305,7 +307,7 @@ test("a new event is forwarded after the answer, retried on 503, never for a dup
   assert.equal(got().length, 2, "one 503, then one retry");
   for (const f of got()) {
     assert.equal(f.body, body, "the raw body, byte for byte");
-    assert.ok(f.headers["peeker-signature"].startsWith("v1="));
+    assert.ok(f.headers["peeker-signature"].startsWith("v1="), "signed afresh (tests/worker/edge.test.mjs checks it)");
   }
   assert.equal((await deliver(body, { eventId: "evt_fwd" })).status, 200);
   await new Promise((r) => setTimeout(r, 1000));

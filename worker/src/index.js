@@ -1,13 +1,17 @@
-// Peeker webhook receiver: verify at the edge, store each event once in D1,
-// serve the stored events to the partner's frontend (browser token with
-// scope events.read). /api/* proxies the Partner API for browser tokens
-// (proxy.js). Every answer is JSON; every error is the API's envelope.
-import { verifyWebhook } from "peeker-partner/webhooks";
+// Peeker webhook receiver: verify at the edge (the package's handleWebhook),
+// store each event once in D1, push it live to the order's watchers
+// (stream.js, GET /events/stream) and forward it through a Queue
+// (forward.js); serve the stored events to the partner's frontend (browser
+// token with scope events.read). /api/* proxies the Partner API for browser
+// tokens (proxy.js). Every answer is JSON (or SSE); every error is the API's envelope.
+import { handleWebhook } from "peeker-partner/webhooks";
 import { authorize } from "./auth.js";
+import { consumeQueue, enqueueForward, listFailed, retryFailed } from "./forward.js";
 import { proxy, rawTarget } from "./proxy.js";
-import { checkOrigin, fail, json, readCapped } from "./respond.js";
+import { checkOrigin, fail, json } from "./respond.js";
+import { publishStored, streamEvents } from "./stream.js";
 
-const MAX_BODY = 1024 * 1024;
+export { OrderStream } from "./stream.js";
 
 export default {
   async fetch(request, env, ctx) {
@@ -18,6 +22,7 @@ export default {
       return fail(500, "internal_error", "the Worker failed to answer this request");
     }
   },
+  queue: consumeQueue,
 };
 
 async function route(request, env, ctx) {
@@ -28,68 +33,49 @@ async function route(request, env, ctx) {
   if (path.startsWith("/api/")) {
     return proxy(request, env);
   }
-  if (path === "/events" && (request.method === "GET" || request.method === "OPTIONS")) {
+  const events = path === "/events" || path === "/events/stream";
+  if (events && (request.method === "GET" || request.method === "OPTIONS")) {
     const origin = checkOrigin(request, env);
     if (origin.response) return origin.response;
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: origin.cors });
     const auth = authorize(request, env, "events.read", origin.cors);
     if (auth.response) return auth.response;
-    return listEvents(env, new URL(request.url).searchParams, origin.cors);
+    const url = new URL(request.url);
+    if (path === "/events/stream") return streamEvents(request, env, url, origin.cors);
+    return listEvents(env, url.searchParams, origin.cors);
+  }
+  const retry = /^\/forwarding\/failed\/(\d{1,15})\/retry$/.exec(path);
+  if ((path === "/forwarding/failed" && request.method === "GET") || (retry && request.method === "POST")) {
+    const auth = authorize(request, env, "forwarding.admin");
+    if (auth.response) return auth.response;
+    return retry ? retryFailed(env, Number(retry[1])) : listFailed(env);
   }
   return fail(404, "not_found", "no such endpoint");
 }
 
-async function receive(request, env, ctx) {
-  const bytes = await readCapped(request, MAX_BODY);
-  if (!bytes) return fail(413, "payload_too_large", "the body is over 1 MiB");
+function receive(request, env, ctx) {
   const secrets = (env.PEEKER_WEBHOOK_SECRET ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   if (secrets.length === 0) return fail(500, "not_configured", "PEEKER_WEBHOOK_SECRET is not set");
-  let event;
-  try {
-    event = verifyWebhook(bytes, request.headers, secrets);
-  } catch (e) {
-    // Malformed requests are 400; anything that fails authenticity (signature,
-    // stale timestamp, event id mismatch) is 401.
-    const malformed = ["missing_header", "invalid_header", "invalid_payload"].includes(e?.code);
-    if (malformed) return fail(400, e.code, "the delivery is malformed");
-    if (e?.code && e.code !== "invalid_secret") return fail(401, e.code, "the delivery could not be verified");
-    throw e;
-  }
-  const body = new TextDecoder().decode(bytes); // verified, so valid UTF-8 JSON
+  // 400 malformed, 401 not authentic or stale, 413 over 1 MiB, 500 when
+  // storing failed (Peeker then delivers again): all decided by the package.
+  return handleWebhook(request, { secret: secrets, onEvent: (event, { rawBody }) => store(env, ctx, event, rawBody) });
+}
+
+/**
+ * Stores a verified event once (the event id decides: redeliveries and
+ * out-of-order arrivals are normal), queues it for forwarding until that is
+ * recorded, and wakes the order's live watchers after the answer.
+ */
+async function store(env, ctx, event, body) {
   const orderId = event.type.startsWith("order.") ? event.data.id : event.data.order_id;
-  // Redeliveries and out-of-order arrivals are normal: the event id decides.
+  const order = typeof orderId === "string" ? orderId : null;
   const { meta } = await env.DB.prepare(
     `INSERT INTO events (id, type, order_id, created_at, received_at, body)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING`,
-  )
-    .bind(event.id, event.type, typeof orderId === "string" ? orderId : null,
-      event.created_at, new Date().toISOString(), body)
-    .run();
-  if (meta.changes > 0 && env.FORWARD_URL) {
-    // After the answer: Peeker times out at 15 s and must not wait on us.
-    ctx.waitUntil(forward(env.FORWARD_URL, body, request.headers));
-  }
-  return json(200, { received: true, duplicate: meta.changes === 0 });
-}
-
-// Re-posts a new event with Peeker's own headers (the target can verify it
-// with the same secret); retries network errors, 429 and 5xx with backoff.
-async function forward(url, body, headers) {
-  const sent = { "content-type": "application/json" };
-  for (const name of ["peeker-event-id", "peeker-timestamp", "peeker-signature"]) {
-    sent[name] = headers.get(name) ?? "";
-  }
-  for (let attempt = 0; attempt < 4; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
-    try {
-      const res = await fetch(url, { method: "POST", headers: sent, body });
-      await res.body?.cancel();
-      if (res.ok || (res.status < 500 && res.status !== 429)) return;
-    } catch {
-      // network error: retry
-    }
-  }
-  console.error(`forwarding ${sent["peeker-event-id"]} failed after 4 attempts`);
+  ).bind(event.id, event.type, order, event.created_at, new Date().toISOString(), body).run();
+  // A throw here answers 500, so Peeker redelivers and the queueing is tried again.
+  await enqueueForward(env, event.id);
+  if (meta.changes > 0 && order) ctx.waitUntil(publishStored(env, order).catch(() => {}));
 }
 
 async function listEvents(env, params, cors) {

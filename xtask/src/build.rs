@@ -13,6 +13,7 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-mutable-globals",
     "--enable-reference-types",
     "--enable-multivalue",
+    "--enable-simd",
 ];
 
 /// One wasm module of the package: the cargo features it is built with and the
@@ -31,15 +32,17 @@ pub const ENTRIES: &[Entry] = &[
         stem: "peeker_partner",
         features: "",
     },
-    // The verifier alone, for Workers that only receive webhooks. sha2's
-    // compact (rolled) SHA-256 is 7 KB smaller than the unrolled rounds, and
-    // here opt-level "s" is 0.3 KB (gzip) smaller than "z" (for the full
-    // module "z" is 7 KB smaller than "s").
+    // The verifier alone, for Workers that only receive webhooks. SHA-256 on
+    // wasm SIMD (sha2's simd128 backend; every runtime the package supports
+    // has it): in Node (CPU time) 1 KB verifies in 7.9 µs against 10.5 with
+    // the compact rounds, for 0.3 KB (gzip) more; the unrolled rounds are
+    // slower than SIMD and 1.6 KB larger. Opt-level "s" here is 0.3 KB
+    // smaller than "z" (sha2 itself is built at 3, see Cargo.toml).
     Entry {
         name: "webhooks",
         stem: "peeker_webhooks",
         features: "--no-default-features \
-            --config=build.rustflags=['--cfg','sha2_backend_soft=\"compact\"'] \
+            --config=build.rustflags=['-C','target-feature=+simd128'] \
             --config=profile.release.opt-level='s'",
     },
 ];

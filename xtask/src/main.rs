@@ -26,7 +26,8 @@ cargo xtask <command>
   test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
   demo    build, then serve the partner demo on 127.0.0.1 (sandbox, Worker, www/)
   bench   build, then print the benchmark table
-  load    build, then a bounded load (10 s) of signed deliveries on the Worker
+  load    build, then bounded loads on the Worker: signed deliveries (10 s),
+          200 stream watchers, forwarding to a target that is down
   fuzz-api [EXAMPLES]
           schemathesis against a running peeker-sandbox with openapi.json
           (default 100 examples per operation; `test` runs 10)
@@ -153,7 +154,9 @@ fn load() -> util::Result {
         &util::root(),
         "node",
         &["bench/worker-load.mjs", "--seconds", "10"],
-    )
+    )?;
+    util::step("Worker edge load: 200 stream watchers; forwarding to a target down 30 s, and one never back");
+    util::run_in(&util::root(), "node", &["bench/edge-load.mjs"])
 }
 
 /// cargo-fuzz needs nightly flags; `RUSTC_BOOTSTRAP=1` lets the one stable

@@ -1,6 +1,6 @@
 // A partner's frontend in miniature: one import, no init call, any bundler.
 import * as api from "peeker-partner";
-import { runScenarios } from "../../js/webhook-scenarios.mjs";
+import { runScenarios, runScenariosAsync } from "../../js/webhook-scenarios.mjs";
 
 const order = {
   user: "client@example.com",
@@ -9,9 +9,13 @@ const order = {
   domains: ["acme-mail.com", "München.de"],
   personas: [{ first_name: "Sam", last_name: "Lee", profile_picture_url: "" }],
 };
-window.__result = {
+const result = {
   valid: api.validateOrder(order),
   invalid: api.validateOrder({ ...order, domains: ["bad domain"] }).map((p) => p.field),
   required: api.requiredDomains({ monthly_sending_volume: 25000 }),
   webhooks: runScenarios(api),
 };
+// Published once verifyWebhookAsync (Web Crypto in the browser) has run too.
+runScenariosAsync(api).then((r) => {
+  window.__result = { ...result, webhooksAsync: r };
+});

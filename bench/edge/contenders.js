@@ -1,0 +1,133 @@
+// The webhook verifiers compared at the edge (workerd and Chromium). Each does
+// the whole job a receiver needs on the same signed body: read the headers,
+// HMAC-SHA256 over "{timestamp}.{body}", compare, JSON.parse.
+import Stripe from "stripe";
+
+export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const utf8 = new TextEncoder();
+
+/** An event envelope padded to `size` bytes of JSON. */
+export function eventBody(size) {
+  const event = { id: "evt_01HZX0EV1A2B3C4D5E6F7G8H", object: "event", type: "order.completed",
+    created_at: "2026-05-08T12:00:00Z", data: { object: {}, pad: "" } };
+  event.data.pad = "x".repeat(Math.max(0, size - JSON.stringify(event).length));
+  return JSON.stringify(event);
+}
+
+/**
+ * name → a function doing one verification (sync, or returning a promise).
+ * `pp` is the package entry under test ("peeker-partner/webhooks").
+ */
+export async function contenders(pp, size) {
+  const body = eventBody(size);
+  const id = JSON.parse(body).id;
+  const now = Math.floor(Date.now() / 1000);
+  const signed = pp.signWebhook(body, SECRET, { timestamp: now });
+  const headers = new Headers({ "peeker-event-id": id, ...signed });
+  const forged = new Headers({ "peeker-event-id": id, ...pp.signWebhook(body, "whsec_not_the_secret", { timestamp: now }) });
+
+  const stripe = new Stripe("sk_test_bench");
+  const provider = Stripe.createSubtleCryptoProvider();
+  // Stripe signs the same "{t}.{body}" with the same HMAC: one MAC, two header formats.
+  const stripeHeader = `t=${now},v1=${signed["Peeker-Signature"].slice(3)}`;
+
+  const hmac = { name: "HMAC", hash: "SHA-256" };
+  const importKey = () => crypto.subtle.importKey("raw", utf8.encode(SECRET), hmac, false, ["verify"]);
+  const cachedKey = await importKey();
+  // What a Worker author writes by hand with Web Crypto.
+  const webCrypto = async (key) => {
+    const hex = headers.get("peeker-signature").slice(3);
+    const mac = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) mac[i] = parseInt(hex.substr(2 * i, 2), 16);
+    const data = utf8.encode(`${headers.get("peeker-timestamp")}.${body}`);
+    if (!(await crypto.subtle.verify("HMAC", key, mac, data))) throw new Error("signature mismatch");
+    return JSON.parse(body);
+  };
+  const refused = (verify) => () => {
+    try {
+      verify();
+    } catch (e) {
+      return e;
+    }
+    throw new Error("a forged delivery was accepted");
+  };
+  const refusedAsync = (verify) => () =>
+    verify().then(
+      () => { throw new Error("a forged delivery was accepted"); },
+      (e) => e,
+    );
+
+  const list = {
+    "verifyWebhook": () => pp.verifyWebhook(body, headers, SECRET),
+    "verifyWebhook, signature mismatch": refused(() => pp.verifyWebhook(body, forged, SECRET)),
+    "verifyWebhookAsync": () => pp.verifyWebhookAsync(body, headers, SECRET),
+    "verifyWebhookAsync, signature mismatch": refusedAsync(() => pp.verifyWebhookAsync(body, forged, SECRET)),
+    "stripe constructEventAsync (SubtleCrypto)": () =>
+      stripe.webhooks.constructEventAsync(body, stripeHeader, SECRET, undefined, provider),
+    "Web Crypto HMAC, key imported each call": async () => webCrypto(await importKey()),
+    "Web Crypto HMAC, key cached": () => webCrypto(cachedKey),
+    "JSON.parse of the body alone": () => JSON.parse(body),
+  };
+  if (!pp.verifyWebhookAsync) {
+    delete list["verifyWebhookAsync"];
+    delete list["verifyWebhookAsync, signature mismatch"];
+  }
+  // Each must do its job before it is timed.
+  for (const [name, run] of Object.entries(list)) {
+    const out = await run();
+    if (out === undefined) throw new Error(`${name} returned nothing`);
+  }
+  return list;
+}
+
+/** Milliseconds for `calls` calls of `run` (promises awaited one by one). */
+export async function timeCalls(run, calls) {
+  const start = performance.now();
+  for (let i = 0; i < calls; i++) {
+    const out = run();
+    if (typeof out?.then === "function") await out;
+  }
+  return performance.now() - start;
+}
+
+/**
+ * Interleaved rounds: every round runs each contender once, in a rotating
+ * order; the first round is warm-up. `timeOne(name)` → ms for `calls` calls.
+ * Returns name → median µs per call.
+ */
+export async function interleaved(names, timeOne, { rounds = 15, calls = 2000 } = {}) {
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r <= rounds; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + r) % names.length];
+      const ms = await timeOne(name, calls);
+      if (r > 0) samples[name].push((ms * 1000) / calls);
+    }
+  }
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
+}
+
+/** Bench table rows ({measure, value, peer, ratio, goal, ok}) for one runtime. */
+export function edgeRows(runtime, size, us) {
+  const fmt = (v) => `${v.toFixed(1)} µs`;
+  const ours = us["verifyWebhook"];
+  const rows = [];
+  const kb = `${size / 1024} KB`;
+  const row = (measure, value, peer = "", ratio = "", goal = "", ok = "") =>
+    rows.push({ measure: `${runtime} ${kb}: ${measure}`, value, peer, ratio, goal, ok });
+  for (const [name, v] of Object.entries(us)) row(name, fmt(v));
+  const against = (name, peer, goal) => {
+    if (us[name] === undefined || us[peer] === undefined) return;
+    const r = us[name] / us[peer];
+    row(`  ${name} / ${peer}`, fmt(us[name]), `${fmt(us[peer])}`, `${r.toFixed(2)}×`,
+      goal ? `≤ ${goal}×` : "", goal ? (r <= goal ? "yes" : "NO") : "");
+  };
+  against("verifyWebhook", "stripe constructEventAsync (SubtleCrypto)", 0.5);
+  against("verifyWebhook", "Web Crypto HMAC, key cached", 1.0);
+  against("verifyWebhook, signature mismatch", "verifyWebhook", 1.0);
+  against("verifyWebhookAsync", "Web Crypto HMAC, key cached");
+  against("verifyWebhookAsync", "stripe constructEventAsync (SubtleCrypto)");
+  void ours;
+  return rows;
+}
