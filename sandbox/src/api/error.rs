@@ -1,6 +1,6 @@
 //! The error answer: a status and the error envelope (Part A §A2).
 
-use peeker_partner::error::{codes, Problem};
+use peeker_partner::error::{self, codes, Problem};
 use peeker_partner::model::ApiError;
 use serde_json::{json, Value};
 
@@ -70,23 +70,17 @@ impl Fail {
     }
 
     /// The first problem is the answer (its code, field and details); when
-    /// there are more, `details.problems` lists them all.
+    /// there are more, `details.problems` lists them all: the package's own
+    /// envelope (`error::envelope`, which the Worker answers with too).
     pub fn from_problems(problems: Vec<Problem>) -> Fail {
-        let Some(first) = problems.first().cloned() else {
-            return Fail::new(codes::INVALID_REQUEST, "the request is invalid");
-        };
-        let mut f = Fail::new(&first.code, first.message).field(first.field);
-        let mut details = first.details.unwrap_or(Value::Null);
-        if problems.len() > 1 {
-            if !details.is_object() {
-                details = json!({});
-            }
-            details["problems"] = serde_json::to_value(&problems).unwrap_or(Value::Null);
+        let mut envelope = error::envelope(&problems);
+        match serde_json::from_value::<ApiError>(envelope["error"].take()) {
+            Ok(api) => Fail {
+                status: status_for(&api.code),
+                error: Box::new(api),
+            },
+            Err(_) => Fail::internal("the problems could not be answered"),
         }
-        if !details.is_null() {
-            f = f.details(details);
-        }
-        f
     }
 
     pub fn envelope(&self) -> Value {
