@@ -5,6 +5,7 @@
 import { PeekerError } from "./errors.js";
 import { get, orThrow, webhookSecrets, webhookSeconds } from "./webhook-input.js";
 import { utf8Strict } from "./envelope.js";
+import { readAtMost } from "./read-capped.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MALFORMED = ["missing_header", "invalid_header", "invalid_payload"];
@@ -21,31 +22,6 @@ export class Refused {
   constructor(code) {
     this.code = code;
   }
-}
-
-/** The body's bytes, or undefined as soon as it is over `limit` (no more is read). */
-async function readAtMost(request, limit) {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
 }
 
 export function webhookHandler(verifyQuietly) {

@@ -30,6 +30,7 @@ ship_js! {
     "/src/js/webhook-input.js" => webhookPayload,
     "/src/js/envelope.js" => webhookEvent,
     "/src/js/native-hmac.js" => useNativeHmac,
+    "/src/js/read-capped.js" => readAtMost,
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -1,5 +1,6 @@
 // The transport's timer primitives (setTimeout and AbortSignal plumbing),
 // used from src/transport/mod.rs. No decisions here: Rust says how long.
+import { readAtMost } from "../js/read-capped.js";
 
 /** Resolves after `ms`; resolves early with `false` if `signal` aborts (else `true`). */
 export function sleep(ms, signal) {
@@ -53,25 +54,6 @@ export async function readText(response, limit) {
     response.body?.cancel().catch(() => {});
     return null;
   }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  const bytes = await readAtMost(response, limit);
+  return bytes === undefined ? null : new TextDecoder().decode(bytes);
 }
