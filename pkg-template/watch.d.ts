@@ -1,4 +1,4 @@
-import type { WebhookEvent } from "./peeker_webhooks.js";
+import type { WebhookEvent } from "./peeker_partner.js";
 
 export interface WatchEventsOptions {
   /** A token the Worker accepts for `GET /events` (sent as `Authorization: Bearer`). */

@@ -1,16 +1,22 @@
-export * from "./peeker_partner.js";
-export * from "./errors.js";
-export { ApiError } from "./errors.js";
-export * from "./client.js";
-import type { InitInput } from "./peeker_partner.js";
+// peeker-partner/web: the whole package for a plain <script type="module">
+// without a bundler; `await init()` before anything else.
+export * from "./index.js";
 
 /**
- * Loads the wasm module. Call once, and await it, before any other function:
- * only needed with `peeker-partner/web` (a plain `<script type="module">`
- * without a bundler); the main entry initialises itself.
+ * Loads the wasm module. Call once, and await it, before any other function
+ * (anything called earlier throws `PeekerError` with code `not_initialized`).
+ * Only `peeker-partner/web` needs it; every other entry initialises itself.
  *
- * @param wasm where to load the module from; defaults to `peeker_partner_bg.wasm`
- *   next to this file.
+ * @param wasm where to load the module from (a URL, or a `fetch` response);
+ *   defaults to `peeker_partner_bg.wasm` next to this file.
+ *
+ * @example
+ * ```html
+ * <script type="module">
+ *   import init, { validateOrder } from "/node_modules/peeker-partner/web.js";
+ *   await init();
+ *   console.log(validateOrder(order));
+ * </script>
+ * ```
  */
-export default function init(wasm?: InitInput | Promise<InitInput>): Promise<void>;
-export * from "./watch.js";
+export default function init(wasm?: string | URL | Response | PromiseLike<Response>): Promise<void>;

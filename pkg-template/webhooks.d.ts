@@ -13,6 +13,6 @@ export {
   type WebhookHeadersInit,
   type HandleWebhookOptions,
   type EventType,
-} from "./peeker_webhooks.js";
+} from "./peeker_partner.js";
 export * from "./errors.js";
 export * from "./watch.js";

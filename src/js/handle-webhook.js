@@ -62,7 +62,8 @@ export function webhookHandler(verifyQuietly) {
       event = verifyQuietly(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
     } catch (error) {
       const code = typeof error?.code === "string" ? error.code : "";
-      if (code === "invalid_secret") throw error;
+      // Mistakes of the caller, not of the delivery: thrown, not answered.
+      if (code === "invalid_secret" || code === "not_initialized") throw error;
       event = new Refused(code);
     }
     if (event instanceof Refused) {

@@ -5,21 +5,24 @@
 //! BigInts and absurd nesting become typed errors, never a wasm trap) and
 //! `JSON.parse` on the way out (plain objects, never `Map`s).
 
+// One module per package entry's job; the entry's cargo features pick them
+// (see ENTRIES in xtask/src/build.rs).
 #[cfg(feature = "full")]
 mod client;
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 mod request;
 #[cfg(feature = "full")]
 mod token;
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 mod validate;
+#[cfg(feature = "webhooks")]
 mod webhook;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 use crate::error::{codes, PeekerError};
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 use serde::Serialize;
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -31,7 +34,7 @@ const API_TS: &str = include_str!("api.gen.d.ts");
 #[wasm_bindgen(module = "/src/js/errors.js")]
 extern "C" {
     /// `kind`: "peeker", "validation" or "webhook", the JS class to throw.
-    #[cfg(feature = "full")]
+    #[cfg(feature = "validate")]
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(
         kind: &str,
@@ -43,7 +46,7 @@ extern "C" {
     ) -> JsValue;
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 #[wasm_bindgen(module = "/src/js/json.js")]
 extern "C" {
     /// `JSON.stringify(value, keys)`, or undefined when it throws (a cycle,
@@ -55,14 +58,14 @@ extern "C" {
 
 /// Which JS class an error becomes. (The webhook verifier builds its
 /// `WebhookVerificationError`s itself: no `PeekerError` on that path.)
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 #[derive(Clone, Copy)]
 pub(crate) enum ErrorKind {
     Peeker,
     Validation,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 pub(crate) fn js_error(kind: ErrorKind, e: &PeekerError) -> JsValue {
     let kind = match kind {
         ErrorKind::Peeker => "peeker",
@@ -80,7 +83,7 @@ pub(crate) fn js_error(kind: ErrorKind, e: &PeekerError) -> JsValue {
 }
 
 /// `details` and `problems` as JS values.
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 fn extras(e: &PeekerError) -> (JsValue, JsValue) {
     let details = e.details.as_ref().map_or(JsValue::UNDEFINED, |d| {
         to_js(d).unwrap_or(JsValue::UNDEFINED)
@@ -94,7 +97,7 @@ fn extras(e: &PeekerError) -> (JsValue, JsValue) {
 }
 
 /// A JS value as JSON. `undefined` becomes `null`.
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError> {
     let text = json_text(value, field)?;
     serde_json::from_str(&text).map_err(|e| match crate::validate::depth_problem(&text) {
@@ -110,7 +113,7 @@ pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError
 }
 
 /// The JSON text of a JS value (`JSON.stringify`).
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 fn json_text(value: &JsValue, field: &str) -> Result<String, PeekerError> {
     if value.is_undefined() {
         return Ok("null".to_owned());
@@ -118,7 +121,7 @@ fn json_text(value: &JsValue, field: &str) -> Result<String, PeekerError> {
     json_text_of(value, &JsValue::UNDEFINED).ok_or_else(|| not_data(field))
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 pub(crate) fn not_data(field: &str) -> PeekerError {
     PeekerError::new(
         codes::INVALID_REQUEST,
@@ -127,7 +130,7 @@ pub(crate) fn not_data(field: &str) -> PeekerError {
     .with_field(field)
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 pub(crate) fn not_json(field: &str, e: &serde_json::Error) -> PeekerError {
     PeekerError::new(
         codes::INVALID_REQUEST,
@@ -137,7 +140,7 @@ pub(crate) fn not_json(field: &str, e: &serde_json::Error) -> PeekerError {
 }
 
 /// A Rust value as a plain JS object.
-#[cfg(feature = "full")]
+#[cfg(feature = "validate")]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value).map_err(|e| {
         js_error(
@@ -151,7 +154,7 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
     js_sys::JSON::parse(&text)
 }
 
-#[cfg(not(feature = "full"))]
+#[cfg(not(feature = "validate"))]
 #[global_allocator]
 // SAFETY: wasm32-unknown-unknown without atomics: one thread.
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =

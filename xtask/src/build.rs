@@ -16,14 +16,20 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-simd",
 ];
 
-/// One wasm module of the package: the cargo features it is built with and the
-/// file stem its wasm-bindgen output gets in pkg/.
+/// One entry of the package (`peeker-partner`, `peeker-partner/validate`,
+/// `peeker-partner/webhooks`): its own wasm, built with its own features, so a
+/// page pays only for what it imports.
 pub struct Entry {
-    /// pkg/<name>.{node,browser,workerd}.js are this entry's self-initialising modules.
+    /// pkg/<name>.{browser,node,workerd}.js and <name>.node.cjs are its modules;
+    /// "index" is the package root.
     pub name: &'static str,
+    /// The file stem of its wasm-bindgen output (pkg/<stem>_bg.wasm).
     pub stem: &'static str,
     /// Extra cargo arguments selecting the features.
     pub features: &'static str,
+    /// Whether it exports the webhook verifier (then `handleWebhook` is bound
+    /// in JS, and Node computes the HMAC with node:crypto).
+    pub webhooks: bool,
 }
 
 pub const ENTRIES: &[Entry] = &[
@@ -31,6 +37,15 @@ pub const ENTRIES: &[Entry] = &[
         name: "index",
         stem: "peeker_partner",
         features: "",
+        webhooks: true,
+    },
+    // Validators, split, planner, sizing and request builders: no client, no
+    // transport, no verifier.
+    Entry {
+        name: "validate",
+        stem: "peeker_validate",
+        features: "--no-default-features --features validate",
+        webhooks: false,
     },
     // The verifier alone, for Workers that only receive webhooks. SHA-256 on
     // wasm SIMD (sha2's simd128 backend; every runtime the package supports
@@ -41,13 +56,15 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "webhooks",
         stem: "peeker_webhooks",
-        features: "--no-default-features \
+        features: "--no-default-features --features webhooks \
             --config=build.rustflags=['-C','target-feature=+simd128'] \
             --config=profile.release.opt-level='s'",
+        webhooks: true,
     },
 ];
 
-/// The runtimes with an entry of their own (see pkg-template/auto-init/).
+/// The ES module builds of each entry, one per runtime (see pkg-template/auto-init/).
+/// Node also gets a CommonJS build, `<name>.node.cjs`.
 const RUNTIMES: &[&str] = &["node", "browser", "workerd"];
 
 pub fn package() -> Result {
@@ -57,30 +74,121 @@ pub fn package() -> Result {
     let _ = fs::remove_dir_all(&stage);
     fs::create_dir_all(&stage).map_err(|e| e.to_string())?;
     for entry in ENTRIES {
-        build_entry(entry, &stage)?;
+        build_entry(entry)?;
     }
 
     step("assemble pkg/ from pkg-template/");
-    copy_dir(&root.join("pkg-template"), &stage)?;
-    for entry in ENTRIES {
-        write_auto_init(entry, &stage)?;
-    }
-    fs::remove_dir_all(stage.join("auto-init")).map_err(|e| e.to_string())?;
-    let errors_js = find_snippet(&stage, "errors.js")?;
-    // src/js/ as wasm-bindgen copied it: the other JS helpers sit next to errors.js.
-    let js_dir = errors_js.trim_end_matches("/errors.js").to_owned();
-    let version = crate_version()?;
-    for file in walk(&stage)? {
-        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if matches!(ext, "js" | "ts" | "json" | "md") {
-            let text = fs::read_to_string(&file).map_err(|e| e.to_string())?;
-            let text = text
-                .replace("__ERRORS_JS__", &errors_js)
-                .replace("__JS_DIR__", &js_dir)
-                .replace("__VERSION__", &version);
-            fs::write(&file, text).map_err(|e| e.to_string())?;
+    let template = root.join("pkg-template");
+    for file in walk(&template)? {
+        let rel = file.strip_prefix(&template).map_err(|e| e.to_string())?;
+        if !rel.starts_with("auto-init") {
+            copy(&file, &stage.join(rel))?;
         }
     }
+    for license in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        copy(&root.join(license), &stage.join(license))?;
+    }
+    // The JS helpers (src/js/*.js, src/transport/*.js) as wasm-bindgen copied
+    // them: one copy, shared by every entry so `instanceof PeekerError` holds
+    // across entries; each also as CommonJS for the Node `require` builds.
+    for entry in ENTRIES {
+        copy_dir(
+            &bindgen_dir(entry).join("snippets"),
+            &stage.join("snippets"),
+        )?;
+    }
+    for snippet in walk(&stage.join("snippets"))? {
+        if snippet.extension().is_some_and(|e| e == "js") {
+            let text = read(&snippet)?;
+            to_commonjs(&cjs_specifiers(&text), &snippet.with_extension("cjs"))?;
+        }
+    }
+    let errors_js = find_snippet(&stage, "errors.js")?;
+    let errors_cjs = errors_js.replace(".js", ".cjs");
+
+    let auto_init = template.join("auto-init");
+    let tail = |name: &str| read(&auto_init.join(name));
+    for entry in ENTRIES {
+        let dir = bindgen_dir(entry);
+        let glue = public_glue(&read(&dir.join(format!("{}.js", entry.stem)))?)?;
+        let wasm =
+            fs::read(dir.join(format!("{}_bg.wasm", entry.stem))).map_err(|e| e.to_string())?;
+        copy(
+            &dir.join(format!("{}_bg.wasm", entry.stem)),
+            &stage.join(format!("{}_bg.wasm", entry.stem)),
+        )?;
+        write(
+            &stage.join(format!("{}_bg.wasm.b64.js", entry.stem)),
+            &format!(
+                "// Generated by cargo xtask build: {}_bg.wasm, deflated, base64.\nexport default \"{}\";\n",
+                entry.stem,
+                base64(&deflate(&wasm))
+            ),
+        )?;
+        let webhooks = if entry.webhooks {
+            tail("webhooks.js")?
+        } else {
+            String::new()
+        };
+        let node_hmac = if entry.webhooks {
+            tail("webhooks-node.js")?
+        } else {
+            String::new()
+        };
+        for runtime in RUNTIMES {
+            let mut text = format!("{glue}{}", tail(&format!("{runtime}.js"))?);
+            if *runtime == "node" {
+                text.push_str(&node_hmac);
+            }
+            text.push_str(&webhooks);
+            write(
+                &stage.join(format!("{}.{runtime}.js", entry.name)),
+                &fill(&text, entry, &errors_js),
+            )?;
+        }
+        let cjs = format!("{glue}{}{node_hmac}{webhooks}", tail("node-cjs.js")?);
+        let cjs = cjs_specifiers(&fill(&cjs, entry, &errors_cjs));
+        to_commonjs(&cjs, &stage.join(format!("{}.node.cjs", entry.name)))?;
+        if entry.name == "index" {
+            // peeker-partner/web: the full module fetched by init(); calls
+            // before it throw PeekerError `not_initialized`.
+            let web = format!("{}{}{webhooks}", uninitialised(&glue)?, tail("web.js")?);
+            write(&stage.join("web.js"), &fill(&web, entry, &errors_js))?;
+            let types = read(&dir.join(format!("{}.d.ts", entry.stem)))?;
+            write(
+                &stage.join(format!("{}.d.ts", entry.stem)),
+                &public_types(&types)?,
+            )?;
+        }
+    }
+
+    let version = crate_version()?;
+    for file in walk(&stage)? {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let commonjs = name.ends_with(".cjs") || name.ends_with(".d.cts");
+        if [".js", ".cjs", ".ts", ".cts", ".json", ".md"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        {
+            let errors = if commonjs { &errors_cjs } else { &errors_js };
+            let text = read(&file)?
+                .replace("__ERRORS_JS__", errors)
+                .replace("__VERSION__", &version);
+            write(&file, &text)?;
+        }
+        // Types for `require` (TypeScript's node16/nodenext CommonJS): every
+        // declaration file again as .d.cts, pointing at the .cjs builds.
+        if name.ends_with(".d.ts") && name != "web.d.ts" {
+            let text = read(&file)?;
+            write(
+                &file.with_file_name(name.replace(".d.ts", ".d.cts")),
+                &cjs_specifiers(&text),
+            )?;
+        }
+    }
+    // The public error classes for `require`: the same named exports as errors.js.
+    let errors = cjs_specifiers(&read(&stage.join("errors.js"))?).replace(&errors_js, &errors_cjs);
+    to_commonjs(&errors, &stage.join("errors.cjs"))?;
     let _ = fs::remove_dir_all(&pkg);
     fs::rename(&stage, &pkg).map_err(|e| format!("move to pkg/: {e}"))?;
     link_into_node_modules(&root)?;
@@ -88,7 +196,11 @@ pub fn package() -> Result {
     Ok(())
 }
 
-fn build_entry(entry: &Entry, stage: &Path) -> Result {
+fn bindgen_dir(entry: &Entry) -> PathBuf {
+    util::root().join("target/wasm-bindgen").join(entry.stem)
+}
+
+fn build_entry(entry: &Entry) -> Result {
     let root = util::root();
     step(&format!("build {} (wasm, release)", entry.stem));
     let target_dir = root.join("target/wasm-release").join(entry.stem);
@@ -110,7 +222,7 @@ fn build_entry(entry: &Entry, stage: &Path) -> Result {
         .join(WASM_TARGET)
         .join("release/peeker_partner.wasm");
 
-    let out = root.join("target/wasm-bindgen").join(entry.stem);
+    let out = bindgen_dir(entry);
     let _ = fs::remove_dir_all(&out);
     // --omit-default-module-path: the glue holds no `new URL(...wasm)`, so
     // bundlers do not copy the wasm a second time next to the inlined one.
@@ -137,17 +249,132 @@ fn build_entry(entry: &Entry, stage: &Path) -> Result {
         bg.to_str().unwrap_or_default(),
     ];
     opt.extend_from_slice(WASM_FEATURES);
-    run(util::command("wasm-opt", &opt))?;
+    run(util::command("wasm-opt", &opt))
+}
 
-    copy_dir(&out, stage)?;
-    // The inlined copy lets bundlers and browsers load the module with no
-    // plugin, no asset handling and no init call.
-    let bytes = fs::read(&bg).map_err(|e| e.to_string())?;
-    let js = format!(
-        "// Generated by cargo xtask build: the wasm module, base64.\nexport default \"{}\";\n",
-        base64(&bytes)
-    );
-    fs::write(stage.join(format!("{}_bg.wasm.b64.js", entry.stem)), js).map_err(|e| e.to_string())
+/// Replaces `old` with `new` in `text`, failing when `old` is absent: the
+/// glue's shape is pinned by the wasm-bindgen version in Cargo.lock, and a
+/// new version must be looked at, not silently half-patched.
+fn patch(text: &str, old: &str, new: &str) -> Result<String> {
+    if text.contains(old) {
+        Ok(text.replace(old, new))
+    } else {
+        Err(format!(
+            "the wasm-bindgen output no longer contains {old:?}; update xtask/src/build.rs for this wasm-bindgen version"
+        ))
+    }
+}
+
+/// The glue without wasm-bindgen's own exports (`initSync`, the default
+/// `init`, the client's internal handle class): the entries initialise
+/// themselves, and the package exports only what its .d.ts declares.
+fn public_glue(glue: &str) -> Result<String> {
+    let glue = patch(glue, "export { initSync, __wbg_init as default };\n", "")?;
+    if glue.contains("export class PeekerClientHandle") {
+        return Ok(glue.replace(
+            "export class PeekerClientHandle",
+            "class PeekerClientHandle",
+        ));
+    }
+    Ok(glue)
+}
+
+/// The glue with `wasm` standing for "not initialised yet" until init():
+/// any use throws PeekerError `not_initialized` instead of a TypeError.
+fn uninitialised(glue: &str) -> Result<String> {
+    let glue = patch(
+        glue,
+        "let wasmModule, wasmInstance, wasm;\n",
+        "import { PeekerError as __PeekerError } from \"__ERRORS_JS__\";\n\
+         const __peeker_uninitialised = new Proxy({}, { get() {\n  \
+           throw new __PeekerError(\"peeker-partner/web: call `await init()` once before anything else\", \"not_initialized\");\n\
+         } });\n\
+         let wasmModule, wasmInstance, wasm = __peeker_uninitialised;\n",
+    )?;
+    patch(
+        &glue,
+        "if (wasm !== undefined) return wasm;",
+        "if (wasm !== __peeker_uninitialised) return wasm;",
+    )
+}
+
+/// The glue's declarations without wasm-bindgen's loader types (`InitInput`,
+/// `InitOutput`, `initSync`, the default `init`): they name DOM-only types
+/// and raw wasm exports, and the entries initialise themselves.
+fn public_types(types: &str) -> Result<String> {
+    let cut = types
+        .find("export type InitInput")
+        .ok_or("the wasm-bindgen .d.ts has no InitInput; update xtask/src/build.rs")?;
+    Ok(format!("{}\n", types[..cut].trim_end()))
+}
+
+/// Placeholders of the auto-init tails: the stem, errors.js and the folder of
+/// src/js/ as wasm-bindgen copied it (the other JS helpers sit next to errors.js).
+fn fill(text: &str, entry: &Entry, errors: &str) -> String {
+    let js_dir = errors.rsplit_once('/').map_or("", |(dir, _)| dir);
+    text.replace("__STEM__", entry.stem)
+        .replace("__ERRORS_JS__", errors)
+        .replace("__JS_DIR__", js_dir)
+}
+
+/// The `.js` specifiers of import and export statements as `.cjs`, for the
+/// CommonJS builds and .d.cts. (Other strings stay: the glue's imports object
+/// is keyed by the module names the wasm itself imports.)
+fn cjs_specifiers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let statement = line.trim_start();
+        if ["import ", "export ", "} from "]
+            .iter()
+            .any(|s| statement.starts_with(s))
+        {
+            out.push_str(&line.replace(".js\"", ".cjs\"").replace(".js'", ".cjs'"));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// An ES module's text as CommonJS, by esbuild (from the workspace's npm
+/// packages; no bundling, so each `import` stays a `require` of the same file).
+fn to_commonjs(esm: &str, out: &Path) -> Result {
+    let input = out.with_extension("esm.mjs");
+    write(&input, esm)?;
+    run(util::command(
+        "esbuild",
+        &[
+            input.to_str().unwrap_or_default(),
+            "--format=cjs",
+            "--platform=node",
+            "--target=node18",
+            "--log-level=warning",
+            // wasm-bindgen lists the same snippet twice in its imports object.
+            "--log-override:duplicate-object-key=silent",
+            &format!("--outfile={}", out.display()),
+        ],
+    ))?;
+    fs::remove_file(&input).map_err(|e| e.to_string())
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    }
+    fs::write(path, text).map_err(|e| format!("write {}: {e}", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    }
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("copy {}: {e}", from.display()))
 }
 
 /// node_modules/peeker-partner → pkg/, so tests, bundlers and the demo import
@@ -160,22 +387,6 @@ fn link_into_node_modules(root: &Path) -> Result {
     let _ = fs::remove_file(&link);
     let _ = fs::remove_dir_all(&link);
     std::os::unix::fs::symlink("../pkg", &link).map_err(|e| format!("link {}: {e}", link.display()))
-}
-
-/// Each runtime's entry is the wasm-bindgen glue with an initialising tail
-/// appended, so the calls that load the module live in the same module as the
-/// exports: `sideEffects: false` can then never let a bundler drop the init.
-fn write_auto_init(entry: &Entry, stage: &Path) -> Result {
-    let glue =
-        fs::read_to_string(stage.join(format!("{}.js", entry.stem))).map_err(|e| e.to_string())?;
-    for runtime in RUNTIMES {
-        let tail = fs::read_to_string(stage.join(format!("auto-init/{runtime}.js")))
-            .map_err(|e| e.to_string())?
-            .replace("__STEM__", entry.stem);
-        let file = stage.join(format!("{}.{runtime}.js", entry.name));
-        fs::write(file, format!("{glue}{tail}")).map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
 
 /// Runs tests/wasm.rs with wasm-bindgen-test, in Node or headless Chromium.
@@ -272,4 +483,11 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Raw DEFLATE (RFC 1951) at the best level: the inlined copy of each wasm is
+/// base64 of this, which gzips to about the wasm's own gzip size (base64 of
+/// the raw wasm gzips a third larger).
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec(bytes, 10)
 }

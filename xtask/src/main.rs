@@ -91,9 +91,15 @@ fn test() -> util::Result {
         "-D",
         "warnings",
     ])?;
-    for features in [&[][..], &["--no-default-features"][..]] {
+    // Each package entry's wasm, with its own features.
+    for entry in build::ENTRIES {
         let mut args = vec!["clippy", "--target", "wasm32-unknown-unknown", "--lib"];
-        args.extend_from_slice(features);
+        args.extend(
+            entry
+                .features
+                .split_whitespace()
+                .filter(|a| !a.starts_with("--config")),
+        );
         args.extend_from_slice(&["--", "-D", "warnings"]);
         cargo(&args)?;
     }
