@@ -87,6 +87,8 @@ export declare class PeekerClient {
     /** `POST /swaps/user_names`: Renames the people (inboxes) on a live domain: one swap row per inbox. */
     userNames(body: api.UserNameSwap, options?: CallOptions): Promise<api.DataEnvelope<api.UserNameSwaps>>;
   };
+  /** Releases the client's wasm memory now rather than at garbage collection (also `[Symbol.dispose]()` where the runtime has it). */
+  free(): void;
   /** `PeekerClient(<baseUrl>)`: never the key. */
   toString(): string;
   toJSON(): { baseUrl: string };

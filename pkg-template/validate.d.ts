@@ -12,7 +12,7 @@ export {
   requiredDomains,
   buildRequest,
 } from "./peeker_partner.js";
-export type * from "./peeker_partner.js";
+export * from "./types.js";
 export * from "./errors.js";
 // The error class wins over the wire type of the same name (still importable as ErrorEnvelope["error"]).
 export { ApiError } from "./errors.js";

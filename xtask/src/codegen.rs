@@ -618,7 +618,7 @@ export declare class PeekerClient {
         out.push_str("  };\n");
     }
     out.push_str(
-        "  /** `PeekerClient(<baseUrl>)`: never the key. */\n  toString(): string;\n  toJSON(): { baseUrl: string };\n}\n",
+        "  /** Releases the client's wasm memory now rather than at garbage collection (also `[Symbol.dispose]()` where the runtime has it). */\n  free(): void;\n  /** `PeekerClient(<baseUrl>)`: never the key. */\n  toString(): string;\n  toJSON(): { baseUrl: string };\n}\n",
     );
     out
 }

@@ -128,6 +128,8 @@ fn test() -> util::Result {
     worker::test()?;
     step("the sandbox against openapi.json (schemathesis)");
     fuzz_api::run(10)?;
+    step("ecosystem matrix: npm pack, installed and run as partners do (tests/ecosystem/)");
+    run_in(&root, "node", &["--test", "tests/ecosystem/"])?;
     Ok(())
 }
 
