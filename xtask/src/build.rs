@@ -269,6 +269,17 @@ fn patch(text: &str, old: &str, new: &str) -> Result<String> {
 /// themselves, and the package exports only what its .d.ts declares.
 fn public_glue(glue: &str) -> Result<String> {
     let glue = patch(glue, "export { initSync, __wbg_init as default };\n", "")?;
+    // wasm-bindgen keys its imports object by module once per `extern` block,
+    // so the same key repeats; bundlers warn about it. The first one stays.
+    let mut keys = std::collections::HashSet::new();
+    let glue: String = glue
+        .split_inclusive('\n')
+        .filter(|line| {
+            let t = line.trim();
+            !(t.starts_with("\"./snippets/") && t.contains("\": import"))
+                || keys.insert(t.split(':').next().unwrap_or_default().to_owned())
+        })
+        .collect();
     if glue.contains("export class PeekerClientHandle") {
         return Ok(glue.replace(
             "export class PeekerClientHandle",
@@ -367,8 +378,6 @@ fn to_commonjs(esm: &str, out: &Path) -> Result {
             "--platform=node",
             "--target=node18",
             "--log-level=warning",
-            // wasm-bindgen lists the same snippet twice in its imports object.
-            "--log-override:duplicate-object-key=silent",
             &format!("--outfile={}", out.display()),
         ],
     ))?;
