@@ -1,5 +1,6 @@
 import type { ErrorCode, HttpMethod, RetryReason } from "./peeker_partner.js";
 
+/** Options of `new PeekerClient(...)`. */
 export interface PeekerClientOptions {
   /** `pk_test_…` or `pk_live_…`. May be left out only with a `baseUrl` (a proxy that adds it). */
   apiKey?: string;
@@ -25,6 +26,7 @@ export interface PeekerClientOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
+/** What `onRetry` is told before each retry's wait. */
 export interface RetryInfo {
   attempt: number;
   delayMs: number;

@@ -1,3 +1,24 @@
+/**
+ * peeker-partner/webhooks: the webhook verifier alone (the smallest wasm), for
+ * Workers and servers that only receive webhooks.
+ *
+ * @example A complete endpoint (Workers, Deno, Bun, Next.js route handlers)
+ * ```ts
+ * import { handleWebhook } from "peeker-partner/webhooks";
+ * export default {
+ *   fetch: (request: Request, env: { PEEKER_WEBHOOK_SECRET: string }) =>
+ *     handleWebhook(request, { secret: env.PEEKER_WEBHOOK_SECRET.split(","), onEvent: (event) => store(event) }),
+ * };
+ * ```
+ *
+ * @example Verify by hand
+ * ```ts
+ * import { verifyWebhook } from "peeker-partner/webhooks";
+ * const event = verifyWebhook(await request.text(), request.headers, secret); // throws WebhookVerificationError
+ * ```
+ *
+ * @packageDocumentation
+ */
 // peeker-partner/webhooks: the webhook verifier alone (a much smaller wasm),
 // for Workers and servers that only receive webhooks.
 export {

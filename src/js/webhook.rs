@@ -35,6 +35,7 @@ ship_js! {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
+/** Options of `verifyWebhook`. */
 export interface VerifyWebhookOptions {
   /** Accepted clock difference either way, in seconds. Default 300. */
   toleranceSeconds?: number;
@@ -83,6 +84,7 @@ export function signWebhook(
   options?: { timestamp?: number },
 ): { "Peeker-Timestamp": string; "Peeker-Signature": string };
 
+/** Options of `handleWebhook`: the secret(s) and what to do with each event. */
 export interface HandleWebhookOptions {
   secret: string | string[];
   /**

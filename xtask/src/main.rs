@@ -26,6 +26,7 @@ cargo xtask <command>
   test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
   demo    build, then serve the partner demo on 127.0.0.1 (sandbox, Worker, www/)
   bench   build, then print the benchmark table
+  docs    build, then the API reference from the package's .d.ts (typedoc) into target/docs/api/
   load    build, then bounded loads on the Worker: signed deliveries (10 s),
           200 stream watchers, forwarding to a target that is down
   fuzz-api [EXAMPLES]
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("demo") => demo(),
         Some("bench") => bench(),
+        Some("docs") => docs(),
         Some("load") => load(),
         Some("fuzz-api") => match args.get(1).map_or(Ok(100), |n| n.parse::<u32>()) {
             Ok(n) => fuzz_api::run(n),
@@ -152,6 +154,23 @@ fn bench() -> util::Result {
         "--bin",
         "peeker-sandbox-bench",
     ])
+}
+
+/// The HTML API reference of the public .d.ts (typedoc, pinned in
+/// package.json; options in docs/typedoc.json). Lists any export without a
+/// summary as a warning.
+fn docs() -> util::Result {
+    setup::all()?;
+    build::package()?;
+    util::step("typedoc: the API reference into target/docs/api/");
+    let root = util::root();
+    util::run_in(
+        &root.join("docs"),
+        "typedoc",
+        &["--options", "typedoc.json"],
+    )?;
+    println!("open {}", root.join("target/docs/api/index.html").display());
+    Ok(())
 }
 
 fn load() -> util::Result {
