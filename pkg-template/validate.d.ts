@@ -22,6 +22,7 @@ export {
   validateImport,
   validateForwarding,
   checkDomainSplit,
+  meterDomainSplit,
   planDomains,
   requiredDomains,
   buildRequest,

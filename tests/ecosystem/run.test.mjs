@@ -73,7 +73,7 @@ after(async () => {
 const EXPECTED_ENTRIES = {
   ".": ["PeekerClient", "buildRequest", "checkDomainSplit", "handleWebhook", "planDomains", "requiredDomains", "signWebhook",
     "validateAvailabilityRequest", "validateBundle", "validateForwarding", "validateImport", "validateOrder", "verifyWebhook"],
-  "./validate": ["buildRequest", "checkDomainSplit", "planDomains", "requiredDomains", "validateAvailabilityRequest",
+  "./validate": ["buildRequest", "checkDomainSplit", "meterDomainSplit", "planDomains", "requiredDomains", "validateAvailabilityRequest",
     "validateBundle", "validateForwarding", "validateImport", "validateOrder"],
   "./webhooks": ["handleWebhook", "signWebhook", "verifyWebhook"],
 };
