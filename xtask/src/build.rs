@@ -188,6 +188,8 @@ pub fn package() -> Result {
     // The public error classes for `require`: the same named exports as errors.js.
     let errors = cjs_specifiers(&read(&stage.join("errors.js"))?).replace(&errors_js, &errors_cjs);
     to_commonjs(&errors, &stage.join("errors.cjs"))?;
+    let watch = cjs_specifiers(&read(&stage.join("watch.js"))?);
+    to_commonjs(&watch, &stage.join("watch.cjs"))?;
     let _ = fs::remove_dir_all(&pkg);
     fs::rename(&stage, &pkg).map_err(|e| format!("move to pkg/: {e}"))?;
     link_into_node_modules(&root)?;
@@ -280,13 +282,14 @@ fn public_glue(glue: &str) -> Result<String> {
                 || keys.insert(t.split(':').next().unwrap_or_default().to_owned())
         })
         .collect();
-    if glue.contains("export class PeekerClientHandle") {
-        return Ok(glue.replace(
+    // The verifier's wasm calls (`__peekerWebhook*`), bound by verifier.js in
+    // the entry's tail, and the client's handle class stay module-private.
+    Ok(glue
+        .replace("export function __peeker", "function __peeker")
+        .replace(
             "export class PeekerClientHandle",
             "class PeekerClientHandle",
-        ));
-    }
-    Ok(glue)
+        ))
 }
 
 /// The glue with `wasm` standing for "not initialised yet" until init():
