@@ -91,5 +91,6 @@ export declare class PeekerClient {
   free(): void;
   /** `PeekerClient(<baseUrl>)`: never the key. */
   toString(): string;
+  /** `{baseUrl}`: what `JSON.stringify` shows; never the key. */
   toJSON(): { baseUrl: string };
 }

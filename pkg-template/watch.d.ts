@@ -1,5 +1,6 @@
 import type { WebhookEvent } from "./peeker_partner.js";
 
+/** Options of `watchEvents`: which order, how to authenticate, where events go, when to stop. */
 export interface WatchEventsOptions {
   /** A token the Worker accepts for `GET /events` (sent as `Authorization: Bearer`). */
   token?: string;

@@ -110,8 +110,8 @@ fn connect_domain(st: &mut State, ctx: &Ctx<'_>, domain_id: &str) {
             st,
             PendingAction {
                 id: ctx.id("act_"),
-                action_type: PendingActionType::Other("domain_dns".into()),
-                reason: PendingActionReason::Other("dns_not_verified".into()),
+                action_type: PendingActionType::DomainDns,
+                reason: PendingActionReason::DnsNotVerified,
                 status: PendingActionStatus::Open,
                 order_id: d.order_id.clone(),
                 domain_id: Some(d.id.clone()),
@@ -137,7 +137,7 @@ fn open_action(st: &mut State, a: PendingAction) {
 /// The picture action's type: Google's for a Google domain.
 fn picture_action_type(d: Option<&Domain>) -> PendingActionType {
     match d.and_then(|d| d.provider.clone()) {
-        Some(Provider::Microsoft) => PendingActionType::Other("microsoft_profile_picture".into()),
+        Some(Provider::Microsoft) => PendingActionType::MicrosoftProfilePicture,
         _ => PendingActionType::GoogleProfilePicture,
     }
 }

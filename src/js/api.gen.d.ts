@@ -87,6 +87,7 @@ export interface BundleSizing {
   send_on_weekends?: boolean;
 }
 
+/** `deleted` only appears in the DELETE answer. */
 export type BundleStatus = "active" | "archived" | "deleted" | (string & {});
 
 /**
@@ -161,6 +162,7 @@ export interface Domain {
   user_id?: string | null;
 }
 
+/** `inventory`: ready but on no order; `connected`: on an order. */
 export type DomainCategory = "inventory" | "connected" | (string & {});
 
 /**
@@ -187,6 +189,7 @@ export interface DomainRef {
   id: string;
 }
 
+/** The docs show `active` and `available`; the rest is this project's decision for the lifecycle around them. */
 export type DomainStatus = "available" | "provisioning" | "active" | "action_required" | "cancel_scheduled" | "cancelled" | (string & {});
 
 /** The split Peeker actually uses, after filling in the recommended one. */
@@ -195,6 +198,7 @@ export interface EffectiveSplit {
   microsoft_percent: number;
 }
 
+/** Every code an error envelope may carry (Part A §A2, plus the sandbox's and the Worker's own outside the catalogue). A code a newer API sends is kept as it came. */
 export type ErrorCode = "invalid_request" | "order_shape_conflict" | "domain_count_mismatch" | "domain_unavailable" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | (string & {});
 
 /** `{"error": {...}}`. */
@@ -208,6 +212,7 @@ export interface ForwardingFailure {
   reason: ForwardingFailureReason;
 }
 
+/** Why forwarding failed for one domain. */
 export type ForwardingFailureReason = "dns_lookup_failed" | "target_unreachable" | "invalid_target" | (string & {});
 
 /** A forwarding job (`fwj_…`); also the `data` of `domain.forwarding_*` events. */
@@ -231,6 +236,7 @@ export interface ForwardingRequest {
   forwarding_url: string;
 }
 
+/** `in_progress`, then `completed` (all succeeded), `partial_success` (some failed) or `failed` (the whole job). */
 export type ForwardingStatus = "in_progress" | "completed" | "partial_success" | "failed" | (string & {});
 
 /**
@@ -264,8 +270,10 @@ export interface ImportDomain {
   status: ImportDomainStatus;
 }
 
+/** One domain of an import: `pending` while waiting for its nameservers, `completed` once it is active in the partner inventory, `failed` with a reason. */
 export type ImportDomainStatus = "pending" | "completed" | "failed" | (string & {});
 
+/** Why one domain of an import failed. */
 export type ImportFailureReason = "invalid" | "not_root" | "already_imported" | "errored" | (string & {});
 
 /** `POST /domains/import/jobs`: at most 500 registrable root domains. */
@@ -296,8 +304,10 @@ export interface ImportRequest {
   domains: string[];
 }
 
+/** An import (sync or job): `in_progress` until every domain has finished, then `completed`; `failed` when it failed before any domain connected; `action_required` while the customer has not pointed nameservers yet. */
 export type ImportStatus = "in_progress" | "completed" | "failed" | "action_required" | (string & {});
 
+/** `test` for `pk_test_…` keys, `live` for `pk_live_…`. */
 export type KeyEnvironment = "test" | "live" | (string & {});
 
 /** One cost line; `amount_cents` is the line total, not a unit price. */
@@ -307,6 +317,7 @@ export interface LineItem {
   type: LineItemType;
 }
 
+/** What a line of an order's costs charges for. */
 export type LineItemType = "google_license" | "microsoft_license" | "domain_registration" | (string & {});
 
 /** Query of `GET /bundles`. */
@@ -438,6 +449,7 @@ export interface OrderSequencer {
   provider: SequencerProvider;
 }
 
+/** There is no `created`: an accepted order starts `in_progress`. */
 export type OrderStatus = "in_progress" | "completed" | "failed" | "action_required" | "cancel_scheduled" | "cancelled" | (string & {});
 
 /** The partner organisation (`org_…`) the key belongs to. */
@@ -461,12 +473,16 @@ export interface PendingAction {
   user?: PersonaInfo | null;
 }
 
-export type PendingActionReason = "profile_picture_not_accessible" | (string & {});
+/** Why the action is pending. */
+export type PendingActionReason = "profile_picture_not_accessible" | "dns_not_verified" | (string & {});
 
+/** `open` until the partner (or, in the sandbox, `/_sandbox/pending/{id}/resolve`) resolves it. */
 export type PendingActionStatus = "open" | "resolved" | (string & {});
 
-export type PendingActionType = "google_profile_picture" | (string & {});
+/** What the partner must act on: a persona picture Google or Microsoft cannot fetch, or a domain whose DNS is not verified. */
+export type PendingActionType = "google_profile_picture" | "microsoft_profile_picture" | "domain_dns" | (string & {});
 
+/** What a key may do (Part B §3). */
 export type PermissionPreset = "full" | "limited" | "read" | (string & {});
 
 /**
@@ -525,6 +541,7 @@ export interface Problem {
   message: string;
 }
 
+/** A mail provider; also the values of `usable_for`. */
 export type Provider = "google" | "microsoft" | (string & {});
 
 /** How many domains of each provider an order on a bundle needs (Part A §A4). */
@@ -534,6 +551,7 @@ export interface RequiredDomains {
   total: number;
 }
 
+/** The customer's sequencer; only Smartlead is documented. */
 export type SequencerProvider = "smartlead" | (string & {});
 
 /**
@@ -602,10 +620,13 @@ export interface Swap {
 /** The two kinds of domain swap a partner can ask for. */
 export type SwapRequestType = "standard" | "premium";
 
+/** `created`, `in_progress`, then `completed`, `failed` or `action_required`. */
 export type SwapStatus = "created" | "in_progress" | "completed" | "failed" | "action_required" | (string & {});
 
+/** A `standard` or `premium` domain swap, or one inbox of a `user_names` swap. */
 export type SwapType = "standard" | "premium" | "user_names" | (string & {});
 
+/** Why a domain cannot be bought. */
 export type UnavailableReason = "taken" | "premium" | "invalid" | "errored" | "stale" | (string & {});
 
 /**
@@ -660,6 +681,7 @@ export interface UserSequencer {
   provider: SequencerProvider;
 }
 
+/** A deleted user frees its email. */
 export type UserStatus = "active" | "deleted" | (string & {});
 
 /** `{"data": ...}`: every success body wraps its resource (Part B §4). */
@@ -939,32 +961,60 @@ export interface HttpRequest {
 
 /** Every endpoint, by the name of its client method, with its arguments. */
 export interface RequestBuilders {
+  /** `GET /me`: The calling key and its partner; the cheapest call, a health check. */
   "me": () => HttpRequest;
+  /** `POST /bundles`: Saves an order size. */
   "bundles.create": (body: CreateBundle) => HttpRequest;
+  /** `GET /bundles`: Bundles, oldest first. */
   "bundles.list": (query?: ListBundlesQuery) => HttpRequest;
+  /** `GET /bundles/{id}`:  */
   "bundles.retrieve": (id: string) => HttpRequest;
+  /** `PATCH /bundles/{id}`: Percents are sent together (both numbers or both `null`). */
   "bundles.update": (id: string, body: UpdateBundle) => HttpRequest;
+  /** `DELETE /bundles/{id}`: Deletes, or archives a bundle an order used. */
   "bundles.delete": (id: string) => HttpRequest;
+  /** `POST /users`: A new end customer. */
   "users.create": (body: CreateUser) => HttpRequest;
+  /** `GET /users`:  */
   "users.list": (query?: ListUsersQuery) => HttpRequest;
+  /** `GET /users/{id}`:  */
   "users.retrieve": (id: string) => HttpRequest;
+  /** `PATCH /users/{id}`:  */
   "users.update": (id: string, body: UpdateUser) => HttpRequest;
+  /** `DELETE /users/{id}`: Answers the user with `status: deleted`. */
   "users.delete": (id: string) => HttpRequest;
+  /** `POST /domains/availability`: At most 50 names a call; one row per name. */
   "domains.availability": (body: AvailabilityRequest) => HttpRequest;
+  /** `POST /domains/import`: Synchronous import of at most 25 root domains: not deduplicated by the server. */
   "imports.create": (body: ImportRequest) => HttpRequest;
+  /** `GET /domains/import`: The latest import holding each domain (`?domains=a.com,b.com`, at most 100). */
   "imports.lookup": (query: ImportLookupQuery) => HttpRequest;
+  /** `GET /domains/import/{id}`:  */
   "imports.retrieve": (id: string) => HttpRequest;
+  /** `POST /domains/import/jobs`: Asynchronous import of at most 500 root domains; deduplicated on the sorted, unique domain set. */
   "imports.createJob": (body: ImportJobRequest) => HttpRequest;
+  /** `GET /domains/import/jobs/{id}`:  */
   "imports.retrieveJob": (id: string) => HttpRequest;
+  /** `GET /domains`: Inventory and connected domains. */
   "domains.list": (query?: ListDomainsQuery) => HttpRequest;
+  /** `POST /domains/forwarding`: Repoints at most 25 live domains; idempotent (domains already pointing at the URL report `completed`). */
   "forwarding.create": (body: ForwardingRequest) => HttpRequest;
+  /** `GET /domains/forwarding/{id}`:  */
   "forwarding.retrieve": (id: string) => HttpRequest;
+  /** `POST /orders`: Deduplicated for 24 h on the byte-identical body, which the builder makes canonical; a replay answers 200 with the same order. */
   "orders.create": (body: CreateOrder) => HttpRequest;
+  /** `GET /orders`: Order receipts, newest first. */
   "orders.list": (query?: ListOrdersQuery) => HttpRequest;
+  /** `GET /orders/pending`: Pending actions needing the partner's input (`status` defaults to `open`). */
   "orders.pending": (query?: ListPendingQuery) => HttpRequest;
+  /** `POST /orders/{id}/cancel`: No body (or `{}`) cancels the whole order; `{domains: [...]}` those domains. */
   "orders.cancel": (id: string, body?: CancelOrder) => HttpRequest;
+  /** `POST /swaps`: Replaces one domain of a live order. */
   "swaps.create": (body: CreateSwap) => HttpRequest;
+  /** `GET /swaps`:  */
   "swaps.list": (query?: ListSwapsQuery) => HttpRequest;
+  /** `GET /swaps/{id}`:  */
   "swaps.retrieve": (id: string) => HttpRequest;
+  /** `POST /swaps/user_names`: Renames the people (inboxes) on a live domain: one swap row per inbox. */
   "swaps.userNames": (body: UserNameSwap) => HttpRequest;
 }

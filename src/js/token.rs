@@ -25,7 +25,9 @@ export interface BrowserTokenClaims {
   [claim: string]: unknown;
 }
 
+/** What `mintBrowserToken` signs; `aud`, `iat` and `exp` are filled in when left out. */
 export interface MintBrowserTokenClaims {
+  /** The customer: a `usr_…` id or an email. */
   sub: string;
   /** Endpoint names (`orders.create`, `domains.availability`) and `events.read`; a string (space-separated) or an array. */
   scope: string | string[];

@@ -58,6 +58,7 @@ open_enum! {
 }
 
 open_enum! {
+    /// Why forwarding failed for one domain.
     pub enum ForwardingFailureReason {
         /// The domain does not resolve; re-import or wait.
         DnsLookupFailed = "dns_lookup_failed",

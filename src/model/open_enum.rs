@@ -16,10 +16,10 @@
 #[macro_export]
 macro_rules! open_enum {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }
     ) => {
-        $(#[$meta])*
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         $vis enum $name {
             $($(#[$vmeta])* $variant,)+
@@ -76,11 +76,18 @@ macro_rules! open_enum {
                 stringify!($name).into()
             }
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                ::schemars::json_schema!({
+                let mut schema = ::schemars::json_schema!({
                     "type": "string",
                     "enum": Self::KNOWN,
                     "x-open-enum": true,
-                })
+                });
+                // The enum's doc comment, as derived schemas carry theirs.
+                let doc: &[&str] = &[$($doc),*];
+                let text = doc.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+                if !text.is_empty() {
+                    schema.insert("description".into(), text.into());
+                }
+                schema
             }
         }
     };

@@ -14,6 +14,7 @@ open_enum! {
 }
 
 open_enum! {
+    /// What a line of an order's costs charges for.
     pub enum LineItemType {
         GoogleLicense = "google_license",
         MicrosoftLicense = "microsoft_license",
@@ -124,15 +125,26 @@ pub struct OrderCancellation {
 }
 
 open_enum! {
+    /// `open` until the partner (or, in the sandbox, `/_sandbox/pending/{id}/resolve`) resolves it.
     pub enum PendingActionStatus { Open = "open", Resolved = "resolved" }
 }
 
 open_enum! {
-    pub enum PendingActionType { GoogleProfilePicture = "google_profile_picture" }
+    /// What the partner must act on: a persona picture Google or Microsoft
+    /// cannot fetch, or a domain whose DNS is not verified.
+    pub enum PendingActionType {
+        GoogleProfilePicture = "google_profile_picture",
+        MicrosoftProfilePicture = "microsoft_profile_picture",
+        DomainDns = "domain_dns"
+    }
 }
 
 open_enum! {
-    pub enum PendingActionReason { ProfilePictureNotAccessible = "profile_picture_not_accessible" }
+    /// Why the action is pending.
+    pub enum PendingActionReason {
+        ProfilePictureNotAccessible = "profile_picture_not_accessible",
+        DnsNotVerified = "dns_not_verified"
+    }
 }
 
 /// A row of `GET /orders/pending` (`act_…`): something the partner must fix.

@@ -5,10 +5,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 open_enum! {
+    /// A `standard` or `premium` domain swap, or one inbox of a `user_names` swap.
     pub enum SwapType { Standard = "standard", Premium = "premium", UserNames = "user_names" }
 }
 
 open_enum! {
+    /// `created`, `in_progress`, then `completed`, `failed` or `action_required`.
     pub enum SwapStatus {
         Created = "created", InProgress = "in_progress", Completed = "completed",
         Failed = "failed", ActionRequired = "action_required"

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 open_enum! {
+    /// A deleted user frees its email.
     pub enum UserStatus { Active = "active", Deleted = "deleted" }
 }
 

@@ -469,7 +469,10 @@ export interface RequestBuilders {
     for &e in Endpoint::ALL {
         let _ = writeln!(
             out,
-            "  {:?}: ({}) => HttpRequest;",
+            "  /** `{} {}`: {} */\n  {:?}: ({}) => HttpRequest;",
+            e.method().as_str(),
+            e.path_template(),
+            e.summary(),
             e.client_name(),
             params_ts(e)
         );
@@ -618,7 +621,7 @@ export declare class PeekerClient {
         out.push_str("  };\n");
     }
     out.push_str(
-        "  /** Releases the client's wasm memory now rather than at garbage collection (also `[Symbol.dispose]()` where the runtime has it). */\n  free(): void;\n  /** `PeekerClient(<baseUrl>)`: never the key. */\n  toString(): string;\n  toJSON(): { baseUrl: string };\n}\n",
+        "  /** Releases the client's wasm memory now rather than at garbage collection (also `[Symbol.dispose]()` where the runtime has it). */\n  free(): void;\n  /** `PeekerClient(<baseUrl>)`: never the key. */\n  toString(): string;\n  /** `{baseUrl}`: what `JSON.stringify` shows; never the key. */\n  toJSON(): { baseUrl: string };\n}\n",
     );
     out
 }
