@@ -515,18 +515,23 @@ fn client_methods() -> Vec<(String, String, &'static str, &'static str)> {
     rows
 }
 
+/// The client namespaces of `client_methods()` rows, in first-seen order.
+fn namespaces<'a>(rows: &'a [(String, String, &'static str, &'static str)]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in rows {
+        if !out.contains(&r.0.as_str()) {
+            out.push(&r.0);
+        }
+    }
+    out
+}
+
 fn resources_js() -> String {
     let mut out = format!(
         "// {HEADER}.\n// Client namespaces → [wasm handle method name, how it is called].\nexport function resourceTable() {{\n  return {{\n"
     );
     let rows = client_methods();
-    let mut namespaces: Vec<&str> = Vec::new();
-    for r in &rows {
-        if !namespaces.contains(&r.0.as_str()) {
-            namespaces.push(&r.0);
-        }
-    }
-    for ns in namespaces {
+    for ns in namespaces(&rows) {
         let _ = writeln!(out, "    {ns}: {{");
         for (_, method, client, kind) in rows.iter().filter(|r| r.0 == ns) {
             let _ = writeln!(out, "      {method}: [{client:?}, {kind:?}],");
@@ -591,13 +596,7 @@ export declare class PeekerClient {
     );
     let _ = writeln!(out, "  me{};", sig(me));
     let rows = client_methods();
-    let mut namespaces: Vec<&str> = Vec::new();
-    for r in &rows {
-        if !namespaces.contains(&r.0.as_str()) {
-            namespaces.push(&r.0);
-        }
-    }
-    for ns in namespaces {
+    for ns in namespaces(&rows) {
         let _ = writeln!(out, "  readonly {ns}: {{");
         for (_, method, client, _) in rows.iter().filter(|r| r.0 == ns) {
             if let Some(h) = Helper::find(client) {
