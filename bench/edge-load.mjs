@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { mintBrowserToken, signWebhook, verifyWebhook, watchEvents } from "peeker-partner";
 import { freePort, migrate, startWorker, tempDir } from "../tests/worker/wrangler.mjs";
+import { printTable } from "./table.mjs";
 
 const SECRET = "whsec_edge_load_1f2e";
 const FORWARD_SECRET = "whsec_edge_load_forward_9c0d";
@@ -200,11 +201,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(await streamRows({ watchers: arg("watchers", 200) })),
     ...(await forwardRows({ downSeconds: arg("down", 30) })),
   ];
-  const cols = ["measure", "value", "peer", "goal", "ok"];
-  const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => `${r[c]}`.length))]));
-  const line = (r) => cols.map((c) => `${r[c]}`.padEnd(width[c])).join(" │ ");
-  console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
-  console.log(cols.map((c) => "─".repeat(width[c])).join("─┼─"));
-  for (const r of rows) console.log(line(r));
+  printTable(rows, ["measure", "value", "peer", "goal", "ok"]);
   console.log(`\nNode ${process.version}, wrangler dev --local (workerd), loopback, ${new Date().toISOString()}`);
 }

@@ -13,6 +13,7 @@ import * as esbuild from "esbuild";
 import { startWorker, tempDir, ROOT } from "../tests/worker/wrangler.mjs";
 import { launch } from "../tests/browser/harness.mjs";
 import { edgeRows, interleaved } from "./edge/contenders.js";
+import { printTable } from "./table.mjs";
 
 const SIZE = 1024;
 
@@ -106,10 +107,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     : which === "chromium" ? edgeRows("Chromium", SIZE, await chromiumMicros())
     : which === "size" ? await bundledSizeRows()
     : [...(await bundledSizeRows()), ...(await edgeBenchRows())];
-  const cols = ["measure", "value", "peer", "ratio", "goal", "ok"];
-  const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => `${r[c]}`.length))]));
-  const line = (r) => cols.map((c) => `${r[c]}`.padEnd(width[c])).join(" │ ");
-  console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
-  console.log(cols.map((c) => "─".repeat(width[c])).join("─┼─"));
-  for (const r of rows) console.log(line(r));
+  printTable(rows);
 }

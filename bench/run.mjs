@@ -11,6 +11,7 @@ import * as pp from "peeker-partner";
 import * as ppWebhooks from "peeker-partner/webhooks";
 import { clientRows } from "./client.mjs";
 import { bundledSizeRows, edgeBenchRows } from "./edge.mjs";
+import { printTable } from "./table.mjs";
 
 const rows = [];
 const row = (measure, value, peer = "", ratio = "", goal = "", ok = "") =>
@@ -148,10 +149,5 @@ rows.push(...(await edgeBenchRows()));
 rows.push(...(await clientRows()));
 
 // ---- print -------------------------------------------------------------------
-const cols = ["measure", "value", "peer", "ratio", "goal", "ok"];
-const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => String(r[c]).length))]));
-const line = (r) => cols.map((c) => String(r[c]).padEnd(width[c])).join(" │ ");
-console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
-console.log(cols.map((c) => "─".repeat(width[c])).join("─┼─"));
-for (const r of rows) console.log(line(r));
+printTable(rows);
 console.log(`\nNode ${process.version}, ${new Date().toISOString()}; medians of timed batches.`);

@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { mintBrowserToken, signWebhook } from "peeker-partner";
 import { migrate, startWorker, tempDir, wrangler } from "../tests/worker/wrangler.mjs";
+import { printTable } from "./table.mjs";
 
 const SECRET = "whsec_bench_5f0c";
 const TOKEN_SECRET = "bench-proxy-token-secret-0123456789abcdef";
@@ -164,12 +165,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     return i > 0 ? Number(process.argv[i + 1]) : fallback;
   };
   const rows = await workerLoadRows({ seconds: arg("seconds", 10), concurrency: arg("concurrency", 16) });
-  const cols = ["measure", "value", "peer", "ratio", "goal", "ok"];
-  const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => `${r[c]}`.length))]));
-  const line = (r) => cols.map((c) => `${r[c]}`.padEnd(width[c])).join(" │ ");
-  console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
-  console.log(cols.map((c) => "─".repeat(width[c])).join("─┼─"));
-  for (const r of rows) console.log(line(r));
+  printTable(rows);
   console.log(`\nNode ${process.version}, wrangler dev --local (workerd), loopback, ${new Date().toISOString()}`);
   if (rows.some((r) => r.ok === "NO")) process.exitCode = 1;
 }
