@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import { inspect } from "node:util";
 import * as full from "peeker-partner";
 import * as verifier from "peeker-partner/webhooks";
+import { sendHugeBody } from "../hostile.mjs";
 
 const { PeekerClient, PeekerError, mintBrowserToken, verifyBrowserToken, matchEndpoint, problemEnvelope, validateOrder } = full;
 const KEY = "pk_test_boundary_7c2e";
@@ -40,18 +41,7 @@ before(async () => {
       return;
     }
     if (req.url.startsWith("/partner/v1/domains")) {
-      res.writeHead(200, { "content-type": "application/json" });
-      const chunk = Buffer.alloc(1024 * 1024, 0x20);
-      let sent = 0;
-      const more = () => {
-        while (sent < 50) {
-          sent++;
-          if (!res.write(chunk)) return res.once("drain", more);
-        }
-        res.end();
-      };
-      res.on("error", () => {});
-      more();
+      sendHugeBody(res, 50);
       return;
     }
     res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"no"}}');

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { mintBrowserToken } from "peeker-partner";
 import { startWorker, tempDir } from "./wrangler.mjs";
+import { sendHugeBody } from "../hostile.mjs";
 
 const KEY = "pk_test_upstream_\"quoted\"_9a1b";
 const SECRET = "proxy-token-secret-0123456789abcdef-up";
@@ -41,18 +42,7 @@ before(async () => {
         return;
       case "/partner/v1/orders": {
         // 50 MB, sent in 1 MB chunks; the Worker stops reading at 16 MiB.
-        res.writeHead(200, { "content-type": "application/json" });
-        const chunk = Buffer.alloc(1024 * 1024, 0x20);
-        let sent = 0;
-        const more = () => {
-          while (sent < 50) {
-            sent++;
-            if (!res.write(chunk)) return res.once("drain", more);
-          }
-          res.end();
-        };
-        res.on("error", () => {});
-        more();
+        sendHugeBody(res, 50);
         return;
       }
       case "/partner/v1/swaps":
