@@ -607,12 +607,17 @@ fn plain(endpoint: Endpoint) -> HttpRequest {
 
 /// The canonical bytes of a typed body.
 fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(body).map_err(|e| {
-        PeekerError::new(
-            codes::INTERNAL_ERROR,
-            format!("could not encode the body: {e}"),
-        )
-    })
+    serde_json::to_vec(body).map_err(|_| encode_failed("body"))
+}
+
+/// A typed value serde_json could not encode (a map with non-string keys:
+/// never, for the model's types). Its error text is left out: serde_json's
+/// Display pulls std::io's error strings into the wasm.
+fn encode_failed(what: &str) -> PeekerError {
+    PeekerError::new(
+        codes::INTERNAL_ERROR,
+        format!("could not encode the {what}"),
+    )
 }
 
 fn parsed<T>(r: std::result::Result<T, Vec<Problem>>) -> Result<T> {
@@ -626,12 +631,7 @@ fn with_body<T: Serialize>(mut req: HttpRequest, body: &T) -> Result<HttpRequest
 
 /// A typed argument as the JSON the parsers read.
 fn to_json<T: Serialize>(value: &T) -> Result<Value> {
-    serde_json::to_value(value).map_err(|e| {
-        PeekerError::new(
-            codes::INTERNAL_ERROR,
-            format!("could not encode the argument: {e}"),
-        )
-    })
+    serde_json::to_value(value).map_err(|_| encode_failed("argument"))
 }
 
 /// A body that may be left out: an empty object is not sent (a whole-order
@@ -649,16 +649,14 @@ fn with_optional_body<T: Serialize>(req: HttpRequest, body: &T) -> Result<HttpRe
 /// The query pairs of a typed query, in field order: unset fields are left
 /// out, numbers written in decimal, lists comma-joined.
 fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpRequest> {
-    let text = serde_json::to_string(query).map_err(|e| {
-        PeekerError::new(
-            codes::INTERNAL_ERROR,
-            format!("could not encode the query: {e}"),
-        )
-    })?;
-    // Read back as ordered pairs: a `Value` object would sort the keys.
-    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(&text) else {
+    let text = serde_json::to_string(query).map_err(|_| encode_failed("query"))?;
+    // A `Value` object sorts its keys: take them in the order written.
+    let Ok(Value::Object(mut values)) = serde_json::from_str::<Value>(&text) else {
         return Ok(req);
     };
+    let fields = top_level_keys(&text)
+        .into_iter()
+        .filter_map(|name| values.remove(name).map(|v| (name.to_owned(), v)));
     for (name, value) in fields {
         let text = match value {
             Value::Null => continue,
@@ -675,28 +673,33 @@ fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpReque
     Ok(req)
 }
 
-/// A JSON object's members in the order written.
-struct Fields(Vec<(String, Value)>);
-
-impl<'de> serde::Deserialize<'de> for Fields {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Fields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Fields, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    out.push(entry);
+/// The keys of a flat JSON object, in the order written (serde_json's compact
+/// output of a query struct: no nested objects, no escapes in the keys).
+fn top_level_keys(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let (mut keys, mut depth, mut i) = (Vec::new(), 0usize, 0usize);
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
                 }
-                Ok(Fields(out))
+                // A string right after `{` or `,` at depth 1 is a key.
+                if depth == 1 && matches!(bytes.get(start.wrapping_sub(2)), Some(b'{' | b',')) {
+                    keys.extend(text.get(start..i));
+                }
             }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
         }
-        d.deserialize_map(Visit)
+        i += 1;
     }
+    keys
 }

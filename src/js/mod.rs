@@ -100,7 +100,7 @@ fn extras(e: &PeekerError) -> (JsValue, JsValue) {
 #[cfg(feature = "validate")]
 pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError> {
     let text = json_text(value, field)?;
-    serde_json::from_str(&text).map_err(|e| match crate::validate::depth_problem(&text) {
+    serde_json::from_str(&text).map_err(|_| match crate::validate::depth_problem(&text) {
         // Too deep is a problem with the body (naming its field), not a failure.
         Some(mut problem) => {
             if !field.is_empty() {
@@ -108,7 +108,7 @@ pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError
             }
             PeekerError::validation(vec![problem])
         }
-        None => not_json(field, &e),
+        None => not_json(field),
     })
 }
 
@@ -131,24 +131,20 @@ pub(crate) fn not_data(field: &str) -> PeekerError {
 }
 
 #[cfg(feature = "validate")]
-pub(crate) fn not_json(field: &str, e: &serde_json::Error) -> PeekerError {
-    PeekerError::new(
-        codes::INVALID_REQUEST,
-        format!("value is not valid JSON data ({e})"),
-    )
-    .with_field(field)
+pub(crate) fn not_json(field: &str) -> PeekerError {
+    // (serde_json's error text is left out: its Display pulls std::io's
+    // error strings into the wasm, and JSON.stringify's output only fails
+    // to parse when it is too deep, which is reported on its own.)
+    PeekerError::new(codes::INVALID_REQUEST, "value is not valid JSON data").with_field(field)
 }
 
 /// A Rust value as a plain JS object.
 #[cfg(feature = "validate")]
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| {
+    let text = serde_json::to_string(value).map_err(|_| {
         js_error(
             ErrorKind::Peeker,
-            &PeekerError::new(
-                codes::INTERNAL_ERROR,
-                format!("could not encode a result: {e}"),
-            ),
+            &PeekerError::new(codes::INTERNAL_ERROR, "could not encode a result"),
         )
     })?;
     js_sys::JSON::parse(&text)

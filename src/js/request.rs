@@ -43,8 +43,9 @@ pub(super) fn build(name: &str, first: &JsValue, second: &JsValue) -> Result<Htt
         return Err(PeekerError::new(
             codes::INVALID_REQUEST,
             format!(
-                "unknown endpoint {:?}; use a client method name such as \"orders.create\"",
-                crate::validate::names::show(name)
+                // JSON-quoted: Debug's escaping would pull Unicode tables into the wasm.
+                "unknown endpoint {}; use a client method name such as \"orders.create\"",
+                serde_json::Value::from(crate::validate::names::show(name))
             ),
         )
         .with_field("name"));

@@ -6,8 +6,8 @@ use super::{from_js, js_error, to_js, ErrorKind};
 use crate::error::{PeekerError, Problem};
 use crate::model::AvailabilityRow;
 use crate::split::{check_domain_split, Split};
+use crate::validate::read;
 use crate::{plan, sizing, validate};
-use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -136,36 +136,64 @@ fn sizing_of(value: &Value) -> Result<sizing::BundleSizing, PeekerError> {
 }
 
 /// The fields of an availability row that the split and the plan read.
-/// Decoded straight from JSON text, without the unknown-field map of
-/// `AvailabilityRow`: 10,000 rows cross the boundary several times faster.
-#[derive(serde::Deserialize)]
-struct RowInput {
-    domain: String,
-    available: bool,
-    #[serde(default)]
-    price_cents: Option<i64>,
-    #[serde(default)]
-    usable_for: Option<Vec<crate::model::Provider>>,
-    #[serde(default)]
-    premium: Option<bool>,
-    #[serde(default)]
-    reason: Option<crate::model::UnavailableReason>,
-}
-
-impl From<RowInput> for AvailabilityRow {
-    fn from(r: RowInput) -> Self {
-        AvailabilityRow {
-            domain: r.domain,
-            available: r.available,
-            price_cents: r.price_cents,
-            renewal_price_cents: None,
-            currency: None,
-            usable_for: r.usable_for,
-            premium: r.premium,
-            reason: r.reason,
-            extra: Default::default(),
-        }
-    }
+/// An availability row read from JSON (the fields the split and the planner
+/// use; the rest are not kept), or what is wrong with it. Read by hand, not
+/// with serde's derive: its typed errors pull float formatting into the wasm.
+fn row_of(item: &Value) -> Result<AvailabilityRow, String> {
+    let Some(obj) = item.as_object() else {
+        return Err(format!("is {}, not an object", read::type_name(item)));
+    };
+    // Absent and null are the same for the optional fields.
+    let optional = |key: &str| obj.get(key).filter(|v| !v.is_null());
+    let Some(Value::String(domain)) = obj.get("domain") else {
+        return Err("domain must be a string".to_owned());
+    };
+    let Some(&Value::Bool(available)) = obj.get("available") else {
+        return Err("available must be true or false".to_owned());
+    };
+    let price_cents = match optional("price_cents") {
+        None => None,
+        Some(v) => Some(v.as_i64().ok_or("price_cents must be an integer")?),
+    };
+    let usable_for = match optional("usable_for") {
+        None => None,
+        Some(v) => Some(
+            v.as_array()
+                .and_then(|list| {
+                    list.iter()
+                        .map(|p| {
+                            p.as_str()
+                                .map(|s| s.parse().unwrap_or_else(|never| match never {}))
+                        })
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or("usable_for must be an array of provider names")?,
+        ),
+    };
+    let premium = match optional("premium") {
+        None => None,
+        Some(v) => Some(v.as_bool().ok_or("premium must be true or false")?),
+    };
+    let reason = match optional("reason") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .ok_or("reason must be a string")?
+                .parse()
+                .unwrap_or_else(|never| match never {}),
+        ),
+    };
+    Ok(AvailabilityRow {
+        domain: domain.clone(),
+        available,
+        price_cents,
+        renewal_price_cents: None,
+        currency: None,
+        usable_for,
+        premium,
+        reason,
+        extra: Default::default(),
+    })
 }
 
 fn split_inputs(
@@ -270,12 +298,12 @@ fn parse_rows(value: &Value, field: &str, problems: &mut Vec<Problem>) -> Vec<Av
     };
     let mut rows = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        match RowInput::deserialize(item) {
-            Ok(row) => rows.push(row.into()),
+        match row_of(item) {
+            Ok(row) => rows.push(row),
             // Bounded: one bad shape usually means all are; 20 problems say enough.
             Err(e) if problems.len() < 20 => problems.push(Problem::invalid(
                 format!("{field}[{i}]"),
-                format!("not an availability row ({e}); pass the rows POST /domains/availability returned"),
+                format!("not an availability row: {e}; pass the rows POST /domains/availability returned"),
             )),
             Err(_) => {}
         }

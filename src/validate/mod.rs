@@ -14,7 +14,7 @@ mod bodies;
 pub mod names;
 pub mod punycode;
 mod queries;
-mod read;
+pub(crate) mod read;
 
 use crate::error::Problem;
 use crate::model::requests::*;
@@ -126,7 +126,12 @@ pub fn depth_problem(text: &str) -> Option<Problem> {
                     // Keys at the top level of an object; a value string there
                     // is overwritten by the next key before it matters.
                     let raw = &text[start..end];
-                    top_key = serde_json::from_str::<String>(&format!("\"{raw}\"")).ok();
+                    // Unescaped as a JSON string (a `Value`, not a typed
+                    // `String`: serde's typed errors would pull in float formatting).
+                    top_key = match serde_json::from_str(&format!("\"{raw}\"")) {
+                        Ok(Value::String(key)) => Some(key),
+                        _ => None,
+                    };
                 }
             }
             b'{' | b'[' => {

@@ -140,15 +140,16 @@ fn normalize_label(label: &str) -> Result<String, String> {
             "has a label longer than {MAX_LABEL_LEN} characters"
         ));
     }
-    let lower = label.to_lowercase();
+    let lower = lowercase(label);
     let mut ascii = true;
     for c in lower.chars() {
         if c.is_ascii() {
             if !(c.is_ascii_alphanumeric() || c == '-') {
-                return Err(format!(
-                    "contains {:?}; labels may hold only letters, digits and hyphens",
-                    c
-                ));
+                return Err(if c.is_ascii_graphic() {
+                    format!("contains '{c}'; labels may hold only letters, digits and hyphens")
+                } else {
+                    format!("contains the character U+{:04X}; labels may hold only letters, digits and hyphens", u32::from(c))
+                });
             }
         } else if c.is_whitespace() || c.is_control() {
             return Err(format!("contains the character U+{:04X}", u32::from(c)));
@@ -170,6 +171,20 @@ fn normalize_label(label: &str) -> Result<String, String> {
         return Err(format!("has a label longer than {MAX_LABEL_LEN} octets"));
     }
     Ok(out)
+}
+
+/// Unicode's default lowercase mapping. In wasm that is the JS engine's
+/// `toLowerCase` (the same mapping): Rust's own tables would add 15 KB to
+/// every package entry that validates a name.
+fn lowercase(label: &str) -> String {
+    if label.is_ascii() {
+        return label.to_ascii_lowercase();
+    }
+    #[cfg(target_arch = "wasm32")]
+    let lower = String::from(js_sys::JsString::from(label).to_lower_case());
+    #[cfg(not(target_arch = "wasm32"))]
+    let lower = label.to_lowercase();
+    lower
 }
 
 /// Whether a normalised name is a registrable root domain: two labels, or three
