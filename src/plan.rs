@@ -88,7 +88,9 @@ pub fn plan_domains(required: Split, candidates: &[AvailabilityRow]) -> PlanOutc
     // Stable sort: equal prices keep candidate order.
     usable.sort_by_key(|u| u.2);
     let (mut take_g, mut take_m, mut taken) = (0u64, 0u64, 0u64);
-    let mut chosen: Vec<(usize, Kind)> = Vec::new();
+    // What each candidate was picked as, by index: the picks come out in
+    // candidate order without a second sort.
+    let mut chosen: Vec<Option<Kind>> = vec![None; candidates.len()];
     let mut total: i64 = 0;
     for &(i, kind, price) in &usable {
         if taken == g + m {
@@ -103,12 +105,14 @@ pub fn plan_domains(required: Split, candidates: &[AvailabilityRow]) -> PlanOutc
         }
         taken += 1;
         total = total.saturating_add(price);
-        chosen.push((i, kind));
+        if let Some(slot) = chosen.get_mut(i) {
+            *slot = Some(kind);
+        }
     }
-    chosen.sort_by_key(|c| c.0);
     let picks: Vec<(Kind, &str)> = chosen
         .iter()
-        .filter_map(|&(i, k)| candidates.get(i).map(|r| (k, r.domain.as_str())))
+        .zip(candidates)
+        .filter_map(|(kind, row)| kind.map(|k| (k, row.domain.as_str())))
         .collect();
     let (google, microsoft) = assign(&picks, required.microsoft);
     PlanOutcome::Ok {
