@@ -1,7 +1,8 @@
 
-// ---- peeker-partner: Node `require` entry (CommonJS). The module is read
-// from the .wasm file beside this one and compiled synchronously.
-import { readFileSync as __peeker_read } from "node:fs";
-import { join as __peeker_join } from "node:path";
-initSync({ module: __peeker_read(__peeker_join(__dirname, "__STEM___bg.wasm")) });
+// ---- peeker-partner: Node `require` entry (CommonJS). As the ES module
+// entry: the module is inlined (deflated, then base64) and compiled
+// synchronously, so a bundle of a CommonJS app needs no asset step either.
+import __peeker_wasm from "./__STEM___bg.wasm.b64.cjs";
+import { inflateRawSync as __peeker_inflate } from "node:zlib";
+initSync({ module: __peeker_inflate(Buffer.from(__peeker_wasm, "base64")) });
 export * from "./errors.js";
