@@ -87,10 +87,20 @@ export declare class PeekerClient {
     /** `POST /swaps/user_names`: Renames the people (inboxes) on a live domain: one swap row per inbox. */
     userNames(body: api.UserNameSwap, options?: CallOptions): Promise<api.DataEnvelope<api.UserNameSwaps>>;
   };
-  /** Releases the client's wasm memory now rather than at garbage collection (also `[Symbol.dispose]()` where the runtime has it). */
+  /** Releases the client's wasm memory now rather than at garbage collection. */
   free(): void;
+  /** `free()`, for `using client = new PeekerClient(…)` (defined where the runtime has `Symbol.dispose`). */
+  [Symbol.dispose](): void;
   /** `PeekerClient(<baseUrl>)`: never the key. */
   toString(): string;
   /** `{baseUrl}`: what `JSON.stringify` shows; never the key. */
   toJSON(): { baseUrl: string };
+}
+
+// `Symbol.dispose` for a lib older than esnext.disposable (as @types/node declares it).
+declare global {
+  interface SymbolConstructor {
+    /** The method `using` calls at the end of its block. */
+    readonly dispose: unique symbol;
+  }
 }

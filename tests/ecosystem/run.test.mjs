@@ -195,6 +195,7 @@ export const rows: AvailabilityRow[] = [];
 export const plan = planDomains({ google: 1, microsoft: 0 }, rows);
 export const client = new PeekerClient({ apiKey: "pk_test_x" });
 client.free();
+export const dispose: () => void = () => client[Symbol.dispose]();
 export const isPeeker = (e: unknown): boolean => e instanceof PeekerError && typeof e.code === "string";
 export const verify = (body: string, headers: Headers) => verifyWebhook(body, headers, ["whsec_a"]).type;
 export const handle = (request: Request): Promise<Response> => handleWebhook(request, { secret: "s", onEvent() {} });
@@ -203,6 +204,7 @@ export const handle = (request: Request): Promise<Response> => handleWebhook(req
     "node16, ESM (.mts), Node-only lib": { ext: "mts", module: "node16", moduleResolution: "node16", lib: ["es2022"], types: ["node"] },
     "node16, CommonJS (.cts), Node-only lib": { ext: "cts", module: "node16", moduleResolution: "node16", lib: ["es2022"], types: ["node"] },
     "bundler, DOM lib": { ext: "ts", module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom"], types: [] },
+    "bundler, esnext + DOM lib (its own Symbol.dispose)": { ext: "ts", module: "esnext", moduleResolution: "bundler", lib: ["esnext", "dom"], types: [] },
     "CommonJS resolution (module commonjs, node10), Node-only lib": { ext: "ts", module: "commonjs", moduleResolution: "node10", lib: ["es2022"], types: ["node"] },
   };
   for (const [name, { ext, ...options }] of Object.entries(cases)) {

@@ -620,7 +620,11 @@ export declare class PeekerClient {
         out.push_str("  };\n");
     }
     out.push_str(
-        "  /** Releases the client's wasm memory now rather than at garbage collection (also `[Symbol.dispose]()` where the runtime has it). */\n  free(): void;\n  /** `PeekerClient(<baseUrl>)`: never the key. */\n  toString(): string;\n  /** `{baseUrl}`: what `JSON.stringify` shows; never the key. */\n  toJSON(): { baseUrl: string };\n}\n",
+        "  /** Releases the client's wasm memory now rather than at garbage collection. */\n  free(): void;\n  \
+         /** `free()`, for `using client = new PeekerClient(…)` (defined where the runtime has `Symbol.dispose`). */\n  [Symbol.dispose](): void;\n  \
+         /** `PeekerClient(<baseUrl>)`: never the key. */\n  toString(): string;\n  /** `{baseUrl}`: what `JSON.stringify` shows; never the key. */\n  toJSON(): { baseUrl: string };\n}\n\n\
+         // `Symbol.dispose` for a lib older than esnext.disposable (as @types/node declares it).\n\
+         declare global {\n  interface SymbolConstructor {\n    /** The method `using` calls at the end of its block. */\n    readonly dispose: unique symbol;\n  }\n}\n",
     );
     out
 }
