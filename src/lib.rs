@@ -5,6 +5,11 @@
 //! split and plan, request building, retry decisions and webhook signatures.
 //! `src/js` exposes it to JavaScript through wasm-bindgen.
 
+// `Problem` and `PeekerError` are large (a `Value` of details, several
+// strings) and built at most once per failed call: boxing them would cost
+// every caller an allocation and gain nothing.
+#![allow(clippy::result_large_err)]
+
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod client;
 pub mod error;

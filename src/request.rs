@@ -7,10 +7,6 @@
 //! key order the caller used. That is what lets a retried `POST /orders` be
 //! recognised by the server and never charged twice.
 
-// PeekerError is the crate's one error type; it is built at most once per
-// request, so its size does not matter here.
-#![allow(clippy::result_large_err)]
-
 use crate::error::{codes, PeekerError, Problem, Result};
 use crate::model::*;
 use crate::validate;
@@ -650,13 +646,10 @@ fn with_optional_body<T: Serialize>(req: HttpRequest, body: &T) -> Result<HttpRe
 /// out, numbers written in decimal, lists comma-joined.
 fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpRequest> {
     let text = serde_json::to_string(query).map_err(|_| encode_failed("query"))?;
-    // A `Value` object sorts its keys: take them in the order written.
-    let Ok(Value::Object(mut values)) = serde_json::from_str::<Value>(&text) else {
+    // serde_json's `preserve_order`: the members in field order.
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&text) else {
         return Ok(req);
     };
-    let fields = top_level_keys(&text)
-        .into_iter()
-        .filter_map(|name| values.remove(name).map(|v| (name.to_owned(), v)));
     for (name, value) in fields {
         let text = match value {
             Value::Null => continue,
@@ -671,35 +664,4 @@ fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpReque
         req.query.push((name, text));
     }
     Ok(req)
-}
-
-/// The keys of a flat JSON object, in the order written (serde_json's compact
-/// output of a query struct: no nested objects, no escapes in the keys).
-fn top_level_keys(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let (mut keys, mut depth, mut i) = (Vec::new(), 0usize, 0usize);
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'"' => {
-                let start = i + 1;
-                i = start;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 2,
-                        b'"' => break,
-                        _ => i += 1,
-                    }
-                }
-                // A string right after `{` or `,` at depth 1 is a key.
-                if depth == 1 && matches!(bytes.get(start.wrapping_sub(2)), Some(b'{' | b',')) {
-                    keys.extend(text.get(start..i));
-                }
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    keys
 }
