@@ -17,8 +17,15 @@
 
 use crate::error::PeekerError;
 use crate::model::event::Event;
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 use sha2::block_api::compress256;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use sha256_simd128::compress256;
 use std::fmt;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[path = "webhook_sha256.rs"]
+mod sha256_simd128;
 
 pub const HEADER_EVENT_ID: &str = "Peeker-Event-Id";
 pub const HEADER_TIMESTAMP: &str = "Peeker-Timestamp";
