@@ -1,0 +1,10 @@
+import { readFileSync } from "node:fs";
+import * as glue from "../../target/wasm-bindgen/peeker_webhooks/peeker_webhooks.js";
+const exp = glue.initSync({ module: readFileSync(new URL("../../pkg/peeker_webhooks_bg.wasm", import.meta.url)) });
+const at = glue.__peekerWebhookBuffer(4096);
+const u = new Uint8Array(exp.memory.buffer, at, 4096);
+u.fill(7);
+const t = (name, f) => { for (let i = 0; i < 20000; i++) f(); const s = process.hrtime.bigint(); for (let i = 0; i < 100000; i++) f(); console.log(name.padEnd(30), (Number(process.hrtime.bigint() - s) / 1e5 / 1000).toFixed(2), "µs"); };
+t("sign 1KB", () => glue.__peekerWebhookSign(10, 1024));
+t("sign 0B", () => glue.__peekerWebhookSign(10, 0));
+t("sign 3KB", () => glue.__peekerWebhookSign(10, 3072));
