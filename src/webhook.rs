@@ -296,7 +296,7 @@ impl Sha256Stream {
             self.filled = 0;
         }
         // Whole blocks straight from the input: the body is never copied.
-        let (blocks, rest) = data.as_chunks::<64>();
+        let (blocks, rest) = as_arrays::<64>(data);
         compress256(&mut self.state, blocks);
         for (slot, &b) in self.block.iter_mut().zip(rest) {
             *slot = b;
@@ -396,8 +396,7 @@ impl SigningKey {
     /// The key [`SigningKey::to_bytes`] gave.
     pub fn from_bytes(bytes: &[u8; 64]) -> Self {
         let (mut inner, mut outer) = ([0u32; 8], [0u32; 8]);
-        let words = bytes
-            .as_chunks::<4>()
+        let words = as_arrays::<4>(bytes)
             .0
             .iter()
             .map(|b| u32::from_le_bytes(*b));
@@ -617,6 +616,18 @@ fn parse_timestamp(s: &[u8]) -> Option<i64> {
     ts
 }
 
+/// `bytes` as whole `N`-byte arrays, and what is left (`<[u8]>::as_chunks`,
+/// which needs Rust 1.88).
+fn as_arrays<const N: usize>(bytes: &[u8]) -> (&[[u8; N]], &[u8]) {
+    let Some((whole, rest)) = bytes.split_at_checked(bytes.len() / N * N) else {
+        return (&[], bytes);
+    };
+    // SAFETY: `[u8; N]` is N bytes with alignment 1, and `whole` holds a
+    // multiple of N bytes.
+    let arrays = unsafe { std::slice::from_raw_parts(whole.as_ptr().cast(), whole.len() / N) };
+    (arrays, rest)
+}
+
 /// `n` in decimal, without core::fmt: the end of `digits`.
 fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut start = digits.len();
@@ -653,7 +664,7 @@ fn hex_val(c: u8) -> Option<u8> {
 
 /// Exactly 64 hex digits, either case, to 32 bytes.
 fn decode_hex32(bytes: &[u8]) -> Option<[u8; 32]> {
-    let (pairs, []) = bytes.as_chunks::<2>() else {
+    let (pairs, []) = as_arrays::<2>(bytes) else {
         return None;
     };
     if pairs.len() != 32 {

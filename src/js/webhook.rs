@@ -215,26 +215,24 @@ pub fn webhook_key(len: usize) {
     }
 }
 
+/// `[keys][timestamp][signature][body]`, a missing header as `None`.
+type Parts = (
+    &'static [u8],
+    Option<&'static [u8]>,
+    Option<&'static [u8]>,
+    &'static [u8],
+);
+
 /// The buffer's `[keys][timestamp][signature][body]` split at the given
 /// lengths (`None` where JS passed a negative length: a missing header).
-fn parts(
-    keys: usize,
-    timestamp: isize,
-    signature: isize,
-    body: usize,
-) -> Option<(
-    &'static [u8],
-    Option<&'static [u8]>,
-    Option<&'static [u8]>,
-    &'static [u8],
-)> {
+fn parts(keys: usize, timestamp: isize, signature: isize, body: usize) -> Option<Parts> {
     let (keys, rest) = buffer().split_at_checked(keys)?;
     let (timestamp, rest) = match usize::try_from(timestamp) {
-        Ok(n) => rest.split_at_checked(n).map(|(t, r)| (Some(&*t), r))?,
+        Ok(n) => rest.split_at_checked(n).map(|(t, r)| (Some(t), r))?,
         Err(_) => (None, rest),
     };
     let (signature, rest) = match usize::try_from(signature) {
-        Ok(n) => rest.split_at_checked(n).map(|(s, r)| (Some(&*s), r))?,
+        Ok(n) => rest.split_at_checked(n).map(|(s, r)| (Some(s), r))?,
         Err(_) => (None, rest),
     };
     Some((keys, timestamp, signature, rest.get(..body)?))
