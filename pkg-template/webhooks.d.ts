@@ -23,6 +23,7 @@
 // for Workers and servers that only receive webhooks.
 export {
   verifyWebhook,
+  checkWebhook,
   verifyWebhookAsync,
   signWebhook,
   handleWebhook,
@@ -31,6 +32,8 @@ export {
   type UnknownWebhookEvent,
   type EventData,
   type VerifyWebhookOptions,
+  type WebhookCheck,
+  type WebhookErrorCode,
   type WebhookHeadersInit,
   type HandleWebhookOptions,
   type EventType,

@@ -1,8 +1,8 @@
 //! The webhook scenario set (standard-webhooks / svix style) plus RFC 4231.
 
 use peeker_partner::webhook::{
-    codes, hmac_sha256, parse_event, sign, verify, verify_signature, WebhookError, WebhookHeaders,
-    DEFAULT_TOLERANCE_SECS, HEADER_EVENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    codes, hmac_sha256, parse_event, sign, verify, verify_signature, SigningKey, WebhookError,
+    WebhookHeaders, DEFAULT_TOLERANCE_SECS, HEADER_EVENT_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
 use peeker_partner::PeekerError;
 use proptest::prelude::*;
@@ -462,6 +462,24 @@ fn errors_never_contain_secrets_or_signatures() {
 // ---------------------------------------------------------------- properties
 
 proptest! {
+    // The SHA-256 padding and HMAC are ours (on sha2's compression function):
+    // they must agree with the hmac crate for every key and message length,
+    // and whatever pieces the message comes in.
+    #[test]
+    fn hmac_matches_the_hmac_crate(key in proptest::collection::vec(any::<u8>(), 0..200),
+                                   data in proptest::collection::vec(any::<u8>(), 0..400),
+                                   cut in 0usize..400) {
+        use hmac::{KeyInit, Mac};
+        let mut reference = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).expect("any key length");
+        reference.update(&data);
+        let want: [u8; 32] = reference.finalize().into_bytes().into();
+        prop_assert_eq!(hmac_sha256(&key, &data), want);
+        let (head, tail) = data.split_at(cut.min(data.len()));
+        prop_assert_eq!(SigningKey::new(&key).mac(&[head, tail]), want);
+        let key = SigningKey::new(&key);
+        prop_assert_eq!(SigningKey::from_bytes(&key.to_bytes()).mac(&[&data]), want);
+    }
+
     #[test]
     fn sign_then_verify_passes(body in proptest::collection::vec(any::<u8>(), 0..512),
                                ts in 0i64..4_000_000_000,

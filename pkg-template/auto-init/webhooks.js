@@ -1,7 +1,9 @@
 export { watchEvents } from "./watch.js";
+export { isKnownEvent } from "__JS_DIR__/envelope.js";
 // The webhook functions are JS around this module's wasm checks (one body
-// copy, no async machinery in the wasm).
+// copy, no async machinery in the wasm; the wasm calls take numbers only).
 import { webhookVerifier as __peeker_webhook_verifier } from "__JS_DIR__/verifier.js";
-export const { verifyWebhook, verifyWebhookAsync, signWebhook, handleWebhook } = __peeker_webhook_verifier({
-  key: __peekerWebhookKey, body: __peekerWebhookBody, memory: __peekerWebhookMemory, check: __peekerWebhookCheck, error: __peekerWebhookError, sign: __peekerWebhookSign,
+export const { verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook, handleWebhook } = __peeker_webhook_verifier({
+  buffer: __peekerWebhookBuffer, key: __peekerWebhookKey, check: __peekerWebhookCheck, sign: __peekerWebhookSign,
+  memory: () => wasm.memory,
 });

@@ -1,6 +1,11 @@
 // The webhook envelope of an authenticated body, parsed by the runtime's own
 // JSON.parse (src/js/webhook.rs): no serde_json in the verifier-only wasm.
 import { WebhookVerificationError } from "./errors.js";
+import { KNOWN_EVENT_TYPES } from "./events.gen.js";
+import { get } from "./webhook-input.js";
+
+/** Whether an event's `type` is one this version knows (the core's list, generated). */
+export const isKnownEvent = (event) => KNOWN_EVENT_TYPES.has(get(event, "type"));
 
 /** Strict UTF-8: a body that is not valid UTF-8 is refused, never repaired. */
 export const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

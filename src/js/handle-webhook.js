@@ -1,7 +1,7 @@
 // `handleWebhook`, for any Fetch API runtime. It lives here, in JS, so the
 // verifier-only wasm carries no async machinery; `webhookVerifier`
-// (verifier.js) binds it to its module's verifier. A refused delivery builds
-// no Error: answering a forgery costs no more than accepting a delivery.
+// (verifier.js) binds it to its module's `checkWebhook`. A refused delivery
+// builds no Error: answering a forgery costs no more than accepting a delivery.
 import { PeekerError } from "./errors.js";
 import { get, orThrow, webhookSecrets, webhookSeconds } from "./webhook-input.js";
 import { utf8Strict } from "./envelope.js";
@@ -17,14 +17,8 @@ const respond = (status, code, message) =>
     headers: { "content-type": "application/json" },
   });
 
-/** Why a delivery was refused, when no Error is wanted. */
-export class Refused {
-  constructor(code) {
-    this.code = code;
-  }
-}
-
-export function webhookHandler(verifyQuietly) {
+/** handleWebhook over a `checkWebhook` (verifier.js), which returns refusals. */
+export function webhookHandler(checkWebhook) {
   return async function handleWebhook(request, options) {
     const secrets = orThrow(webhookSecrets(get(options, "secret")));
     const onEvent = get(options, "onEvent");
@@ -57,20 +51,13 @@ export function webhookHandler(verifyQuietly) {
     } catch {
       rawBody = undefined; // verification below refuses it
     }
-    let event;
-    try {
-      event = verifyQuietly(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
-    } catch (error) {
-      const code = typeof error?.code === "string" ? error.code : "";
-      // Mistakes of the caller, not of the delivery: thrown, not answered.
-      if (code === "invalid_secret" || code === "not_initialized") throw error;
-      event = new Refused(code);
-    }
-    if (event instanceof Refused) {
-      return respond(MALFORMED.includes(event.code) ? 400 : 401, event.code, "the delivery could not be verified");
+    // Refusals come back as values; only the caller's mistakes throw.
+    const checked = checkWebhook(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
+    if (!checked.ok) {
+      return respond(MALFORMED.includes(checked.code) ? 400 : 401, checked.code, "the delivery could not be verified");
     }
     try {
-      const outcome = onEvent(event, { rawBody });
+      const outcome = onEvent(checked.event, { rawBody });
       if (typeof outcome?.then === "function") await outcome;
     } catch {
       return respond(500, "handler_failed", "the event handler failed; Peeker will retry");

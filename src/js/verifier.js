@@ -8,7 +8,7 @@ import {
 } from "./webhook-input.js";
 import { webhookEvent } from "./envelope.js";
 import { hasNativeHmac, nativeMacs } from "./native-hmac.js";
-import { Refused, webhookHandler } from "./handle-webhook.js";
+import { webhookHandler } from "./handle-webhook.js";
 
 /**
  * The error for a refused delivery (bad or stale signature, bad headers): an
@@ -26,30 +26,41 @@ function refusal(message, code, field) {
   }
 }
 
-// Secrets are prepared once (HMAC states in wasm, CryptoKeys for Web Crypto)
-// and kept; a map past this many entries starts afresh.
+// Secrets are prepared once (HMAC states from wasm, CryptoKeys for Web
+// Crypto) and kept; a map past this many entries starts afresh.
 const KEPT_SECRETS = 16;
-const NO_KEYS = new Uint32Array(0);
-const NO_MACS = new Uint8Array(0);
+const utf8Decode = new TextDecoder();
 
 /**
- * verifyWebhook and verifyWebhookAsync over one wasm module's exports
- * (`__peekerWebhookKey`, `__peekerWebhookBody`, `__peekerWebhookMemory`,
- * `__peekerWebhookCheck`, `__peekerWebhookError`, `__peekerWebhookSign`). JS reads the inputs and parses the envelope; the
- * wasm decides. The body is copied once: into wasm memory, or into the
+ * verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook and
+ * handleWebhook over one wasm module's exports (`buffer`, `key`, `check`,
+ * `sign`: the `__peekerWebhook*` calls of src/js/webhook.rs, which take and
+ * return numbers; `memory`: a function giving its memory). JS reads the
+ * inputs, writes them into the module's one buffer and parses the envelope;
+ * the wasm decides. The body is copied once: into wasm memory, or into the
  * native HMAC.
  */
 export function webhookVerifier(wasm) {
-  const slots = new Map();
-  const slot = (secret) => {
-    let at = slots.get(secret);
-    if (at === undefined) {
-      const reset = slots.size >= KEPT_SECRETS;
-      if (reset) slots.clear();
-      at = wasm.key(secret, reset);
-      slots.set(secret, at);
+  let at = 0; // the buffer's address, after the last `room`
+  /** The buffer, at least `len` bytes, its contents kept; a view of wasm memory from `from`. */
+  const room = (len) => {
+    at = wasm.buffer(len);
+    if (!at) throw new PeekerError("the webhook verifier could not grow its wasm memory", "internal_error");
+  };
+  const view = (from, len) => new Uint8Array(wasm.memory().buffer, at + from, len);
+
+  const keys = new Map();
+  /** The prepared HMAC key of `secret` (64 bytes), made by the wasm once. */
+  const key = (secret) => {
+    let prepared = keys.get(secret);
+    if (prepared === undefined) {
+      if (keys.size >= KEPT_SECRETS) keys.clear();
+      room(secret.length * 3);
+      wasm.key(utf8.encodeInto(secret, view(0, secret.length * 3)).written);
+      prepared = view(0, 64).slice();
+      keys.set(secret, prepared);
     }
-    return at;
+    return prepared;
   };
   const cryptoKeys = new Map();
   const cryptoKey = (secret) => {
@@ -63,21 +74,40 @@ export function webhookVerifier(wasm) {
     return key;
   };
 
-  /** The body's bytes into wasm memory; returns their length. */
-  function writeBody(payload, bytes) {
+  /**
+   * Writes `[heads][texts][body]` into the buffer (`body`: the string
+   * `payload` as UTF-8, else `bytes`, else nothing); returns the texts' byte
+   * lengths (-1 for an absent one) and the body's.
+   */
+  function fill(heads, texts, payload, bytes) {
+    let used = 0;
+    const textRoom = texts.reduce((n, t) => n + 3 * (t?.length ?? 0), 0);
+    const bodyRoom = bytes?.length ?? payload?.length ?? 0; // ASCII (most JSON): one byte a character
+    room(heads.length * heads[0].length + textRoom + bodyRoom);
+    for (const head of heads) {
+      view(used, head.length).set(head);
+      used += head.length;
+    }
+    const lengths = texts.map((text) => {
+      if (text === undefined) return -1;
+      const { written } = utf8.encodeInto(text, view(used, 3 * text.length));
+      used += written;
+      return written;
+    });
+    let body = 0;
     if (bytes !== undefined) {
-      const at = wasm.body(bytes.length);
-      new Uint8Array(wasm.memory().buffer, at, bytes.length).set(bytes);
-      return bytes.length;
+      view(used, bytes.length).set(bytes);
+      body = bytes.length;
+    } else if (payload !== undefined) {
+      let read;
+      ({ read, written: body } = utf8.encodeInto(payload, view(used, payload.length)));
+      if (read < payload.length) {
+        room(used + 3 * payload.length);
+        ({ written: body } = utf8.encodeInto(payload, view(used, 3 * payload.length)));
+      }
     }
-    // ASCII (most JSON) fits in payload.length bytes; else retry at the UTF-8 bound.
-    let at = wasm.body(payload.length);
-    let { read, written } = utf8.encodeInto(payload, new Uint8Array(wasm.memory().buffer, at, payload.length));
-    if (read < payload.length) {
-      at = wasm.body(payload.length * 3);
-      ({ written } = utf8.encodeInto(payload, new Uint8Array(wasm.memory().buffer, at, payload.length * 3)));
-    }
-    return written;
+    lengths.push(body);
+    return lengths;
   }
 
   /** The inputs read and checked, in the order the errors are reported. */
@@ -89,34 +119,59 @@ export function webhookVerifier(wasm) {
     }
     const [eventId, timestamp, signature] = orThrow(webhookHeaders(headers));
     const secrets = orThrow(webhookSecrets(secret));
-    const tolerance = orThrow(webhookSeconds(options, "toleranceSeconds"));
-    const now = orThrow(webhookSeconds(options, "now"));
+    const tolerance = orThrow(webhookSeconds(options, "toleranceSeconds")) ?? -1;
+    const now = orThrow(webhookSeconds(options, "now")) ?? Math.floor(Date.now() / 1000);
     return { bytes, eventId, timestamp, signature, secrets, tolerance, now };
   }
 
-  function decide(payload, input, length, keys, macs) {
-    if (!wasm.check(length, input.timestamp, input.signature, keys, macs, input.tolerance, input.now)) {
-      const [code, field, message] = wasm.error();
-      if (input.quiet) return new Refused(code);
-      throw refusal(message, code, field || undefined);
+  /**
+   * `{ok: true, event}` or `{ok: false, code, field, message}`. The wasm
+   * checks the signature: with the HMACs in `macs` when given (native or Web
+   * Crypto), else with the secrets' prepared keys over the body.
+   */
+  function result(payload, input, macs) {
+    const { bytes, timestamp, signature, secrets } = input;
+    const native = macs !== undefined && timestamp !== undefined;
+    const [ts, sig, body] = native
+      ? fill([macs], [timestamp, signature])
+      : fill(secrets.map(key), [timestamp, signature], timestamp === undefined ? undefined : payload, bytes);
+    const refused = wasm.check(secrets.length, native, ts, sig, body, input.tolerance, input.now);
+    if (refused) {
+      const [code, field, message] = utf8Decode.decode(view(0, refused)).split("\0");
+      return { ok: false, code, field: field || undefined, message };
     }
-    const event = webhookEvent(payload, input.bytes, input.eventId);
-    if (input.quiet && event instanceof Error) return new Refused(event.code);
-    return orThrow(event);
+    const event = webhookEvent(payload, bytes, input.eventId);
+    return event instanceof Error
+      ? { ok: false, code: event.code, field: event.field, message: event.message }
+      : { ok: true, event };
   }
 
-  function verifySync(payload, input) {
+  function resultSync(payload, input) {
     const { bytes, timestamp, secrets } = input;
-    if (hasNativeHmac() && timestamp !== undefined) {
-      return decide(payload, input, 0, NO_KEYS, nativeMacs(secrets, timestamp, bytes ?? payload));
-    }
-    const keys = secrets.length === 1 ? Uint32Array.of(slot(secrets[0])) : Uint32Array.from(secrets, slot);
-    const length = timestamp === undefined ? 0 : writeBody(payload, bytes);
-    return decide(payload, input, length, keys, NO_MACS);
+    const macs = hasNativeHmac() && timestamp !== undefined ? nativeMacs(secrets, timestamp, bytes ?? payload) : undefined;
+    return result(payload, input, macs);
   }
+
+  const eventOf = (r) => {
+    if (r.ok) return r.event;
+    throw refusal(r.message, r.code, r.field);
+  };
 
   function verifyWebhook(payload, headers, secret, options) {
-    return verifySync(payload, inputs(payload, headers, secret, options));
+    return eventOf(resultSync(payload, inputs(payload, headers, secret, options)));
+  }
+
+  /** verifyWebhook's checks without an Error for a refused delivery. */
+  function checkWebhook(payload, headers, secret, options) {
+    let input;
+    try {
+      input = inputs(payload, headers, secret, options);
+    } catch (error) {
+      // The caller's mistakes (a bad secret or options) stay thrown.
+      if (!(error instanceof WebhookVerificationError) || error.code === "invalid_secret") throw error;
+      return { ok: false, code: error.code, field: error.field, message: error.message };
+    }
+    return resultSync(payload, input);
   }
 
   async function verifyWebhookAsync(payload, headers, secret, options) {
@@ -124,7 +179,7 @@ export function webhookVerifier(wasm) {
     const { bytes, timestamp, secrets } = input;
     // Nothing to hash, a faster native HMAC (Node), or no Web Crypto at all.
     if (timestamp === undefined || hasNativeHmac() || !globalThis.crypto?.subtle) {
-      return verifySync(payload, input);
+      return eventOf(resultSync(payload, input));
     }
     let signed;
     if (bytes === undefined) {
@@ -142,7 +197,7 @@ export function webhookVerifier(wasm) {
         macs.set(new Uint8Array(mac), 32 * i);
       }),
     );
-    return decide(payload, input, 0, NO_KEYS, macs);
+    return eventOf(result(payload, input, macs));
   }
 
   function signWebhook(payload, secret, options) {
@@ -154,15 +209,10 @@ export function webhookVerifier(wasm) {
     const [first] = orThrow(webhookSecrets(secret));
     const seconds = orThrow(webhookSeconds(options, "timestamp")) ?? Math.floor(Date.now() / 1000);
     const timestamp = BigInt(seconds).toString();
-    const signature = wasm.sign(writeBody(payload, bytes), slot(first), timestamp);
-    if (signature === undefined) throw new PeekerError("the webhook signer lost its state", "internal_error");
-    return { "Peeker-Timestamp": timestamp, "Peeker-Signature": signature };
+    const [ts, , body] = fill([key(first)], [timestamp, undefined], payload, bytes);
+    if (!wasm.sign(ts, body)) throw new PeekerError("the webhook signer lost its state", "internal_error");
+    return { "Peeker-Timestamp": timestamp, "Peeker-Signature": utf8Decode.decode(view(0, 67)) };
   }
 
-  /** verifyWebhook for handleWebhook: a refusal is returned, not thrown (no Error is built). */
-  function verifyQuietly(payload, headers, secret, options) {
-    return verifySync(payload, { ...inputs(payload, headers, secret, options), quiet: true });
-  }
-
-  return { verifyWebhook, verifyWebhookAsync, signWebhook, handleWebhook: webhookHandler(verifyQuietly) };
+  return { verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook, handleWebhook: webhookHandler(checkWebhook) };
 }

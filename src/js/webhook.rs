@@ -6,9 +6,10 @@
 //! decides ([`webhook_check`]). The wasm imports nothing from JS, which keeps
 //! the verifier-only module (the `peeker-partner/webhooks` entry) small.
 
-use crate::webhook::{self, SigningKey, WebhookError, DEFAULT_TOLERANCE_SECS};
-use js_sys::Reflect;
-use std::cell::RefCell;
+use crate::webhook::{self, Refusal, SigningKey, DEFAULT_TOLERANCE_SECS};
+use std::alloc::{self, Layout};
+use std::cell::Cell;
+use std::{ptr, slice};
 use wasm_bindgen::prelude::*;
 
 // No Rust calls these JS files (the package entries import verifier.js,
@@ -19,7 +20,7 @@ macro_rules! ship_js {
     ($($file:literal => $export:ident,)+) => {$(
         #[wasm_bindgen(module = $file)]
         extern "C" {
-            #[allow(dead_code)]
+            #[allow(dead_code, non_snake_case)]
             fn $export();
         }
     )+};
@@ -29,6 +30,7 @@ ship_js! {
     "/src/js/handle-webhook.js" => webhookHandler,
     "/src/js/webhook-input.js" => webhookPayload,
     "/src/js/envelope.js" => webhookEvent,
+    "/src/js/events.gen.js" => KNOWN_EVENT_TYPES,
     "/src/js/native-hmac.js" => useNativeHmac,
     "/src/js/read-capped.js" => readAtMost,
 }
@@ -57,6 +59,33 @@ export function verifyWebhook(
   secret: string | string[],
   options?: VerifyWebhookOptions,
 ): WebhookEvent | UnknownWebhookEvent;
+
+/**
+ * What `checkWebhook` answers: the event, or why the delivery was refused
+ * (the `code`, `field` and `message` `verifyWebhook` would throw).
+ */
+export type WebhookCheck =
+  | { ok: true; event: WebhookEvent | UnknownWebhookEvent }
+  | { ok: false; code: WebhookErrorCode; field?: string; message: string };
+
+/**
+ * `verifyWebhook` that returns a refusal instead of throwing it: no `Error`
+ * is built for a forged, stale or malformed delivery, so refusing one costs
+ * no more than accepting one, whatever the host (an attached debugger makes
+ * every `Error` slow). Still throws for the caller's own mistakes: an empty
+ * secret (`invalid_secret`) or bad options (`invalid_options`).
+ *
+ * ```ts
+ * const checked = checkWebhook(await request.text(), request.headers, secret);
+ * if (!checked.ok) return new Response(checked.code, { status: 401 });
+ * ```
+ */
+export function checkWebhook(
+  payload: string | Uint8Array | ArrayBuffer,
+  headers: WebhookHeadersInit,
+  secret: string | string[],
+  options?: VerifyWebhookOptions,
+): WebhookCheck;
 
 /**
  * Whether an event's `type` is one this version knows. After
@@ -106,138 +135,194 @@ export interface HandleWebhookOptions {
 export function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;
 "#;
 
-/// See the TypeScript declaration above: the known types are the core's.
-#[wasm_bindgen(js_name = isKnownEvent, skip_typescript)]
-pub fn is_known_event(event: JsValue) -> bool {
-    Reflect::get(&event, &JsValue::from_str("type"))
-        .ok()
-        .and_then(|t| t.as_string())
-        .is_some_and(|t| crate::model::EventType::KNOWN.contains(&t.as_str()))
+// The verifier's wasm calls take and return numbers only: JS writes every
+// input into one buffer in wasm memory and reads the answers from it, so
+// the glue has no string or array conversions, and this path allocates
+// nothing but that buffer (no panic or formatting machinery in the
+// verifier-only wasm).
+
+/// The one buffer: its address and size.
+struct Buffer {
+    at: Cell<*mut u8>,
+    len: Cell<usize>,
 }
 
-/// What the verifier keeps between calls: each secret's prepared HMAC states
-/// (slots handed to JS, which maps secrets to them), the body buffer, and why
-/// the last check failed.
-struct Verifier {
-    keys: Vec<SigningKey>,
-    body: Vec<u8>,
-    error: Option<WebhookError>,
+// SAFETY: wasm32-unknown-unknown without atomics has one thread.
+unsafe impl Sync for Buffer {}
+
+static BUFFER: Buffer = Buffer {
+    at: Cell::new(ptr::null_mut()),
+    len: Cell::new(0),
+};
+
+/// The smallest buffer: room for any answer (a refusal's text, a signature).
+const MIN_BUFFER_BYTES: usize = 512;
+/// A buffer up to this size (a 1 MiB body and its headers) is kept between calls.
+const KEPT_BUFFER_BYTES: usize = 1024 * 1024 + 4096;
+const ALIGN: usize = 8;
+
+/// The buffer's contents (empty before the first [`webhook_buffer`]).
+fn buffer() -> &'static mut [u8] {
+    let at = BUFFER.at.get();
+    if at.is_null() {
+        return &mut [];
+    }
+    // SAFETY: `at` points to `len` bytes allocated by `webhook_buffer`, and
+    // no other reference to them outlives a call (one thread, no re-entry).
+    unsafe { slice::from_raw_parts_mut(at, BUFFER.len.get()) }
 }
 
-thread_local! {
-    static VERIFIER: RefCell<Verifier> = const {
-        RefCell::new(Verifier {
-            keys: Vec::new(),
-            body: Vec::new(),
-            error: None,
-        })
+/// The address of the buffer, resized to at least `len` bytes with its
+/// contents kept, or 0 when memory cannot grow (then the old buffer stays).
+/// Valid until the next call of this function. A buffer grown past
+/// [`KEPT_BUFFER_BYTES`] (a huge body) is given back at the next smaller
+/// request.
+#[wasm_bindgen(js_name = __peekerWebhookBuffer, skip_typescript)]
+pub fn webhook_buffer(len: usize) -> *mut u8 {
+    let (at, have) = (BUFFER.at.get(), BUFFER.len.get());
+    if len <= have && (have <= KEPT_BUFFER_BYTES || len > KEPT_BUFFER_BYTES) {
+        return at;
+    }
+    let want = len.max(MIN_BUFFER_BYTES);
+    let Ok(layout) = Layout::from_size_align(want, ALIGN) else {
+        return ptr::null_mut();
     };
+    // SAFETY: `layout` has a non-zero size; `at`, when set, was allocated
+    // here with `have` bytes at ALIGN.
+    let resized = unsafe {
+        if at.is_null() {
+            alloc::alloc(layout)
+        } else {
+            alloc::realloc(at, Layout::from_size_align_unchecked(have, ALIGN), want)
+        }
+    };
+    if !resized.is_null() {
+        BUFFER.at.set(resized);
+        BUFFER.len.set(want);
+    }
+    resized
 }
 
-/// Bodies up to this size keep their buffer for the next call.
-const KEPT_BODY_BYTES: usize = 1024 * 1024;
-
-/// Prepares `secret` (its HMAC inner and outer states) and returns its slot;
-/// `reset` first forgets every slot (JS bounds its secret → slot map).
+/// Prepares the secret whose UTF-8 bytes are the buffer's first `len`: its
+/// 64-byte key (HMAC inner and outer states, which JS keeps per secret)
+/// replaces them at the start of the buffer.
 #[wasm_bindgen(js_name = __peekerWebhookKey, skip_typescript)]
-pub fn webhook_key(secret: &str, reset: bool) -> u32 {
-    VERIFIER.with_borrow_mut(|v| {
-        if reset {
-            v.keys.clear();
-        }
-        v.keys.push(SigningKey::new(secret.as_bytes()));
-        (v.keys.len() - 1) as u32
-    })
+pub fn webhook_key(len: usize) {
+    let buf = buffer();
+    let key = SigningKey::new(buf.get(..len).unwrap_or_default()).to_bytes();
+    for (slot, b) in buf.iter_mut().zip(key) {
+        *slot = b;
+    }
 }
 
-/// The address of a buffer of at least `len` bytes in wasm memory, where JS
-/// writes the next body (the one copy of it). Valid until the next call.
-#[wasm_bindgen(js_name = __peekerWebhookBody, skip_typescript)]
-pub fn webhook_body(len: usize) -> *mut u8 {
-    VERIFIER.with_borrow_mut(|v| {
-        if v.body.len() < len {
-            v.body.resize(len, 0);
-        }
-        v.body.as_mut_ptr()
-    })
+/// `[keys][timestamp][signature][body]`, a missing header as `None`.
+type Parts = (
+    &'static [u8],
+    Option<&'static [u8]>,
+    Option<&'static [u8]>,
+    &'static [u8],
+);
+
+/// The buffer's `[keys][timestamp][signature][body]` split at the given
+/// lengths (`None` where JS passed a negative length: a missing header).
+fn parts(keys: usize, timestamp: isize, signature: isize, body: usize) -> Option<Parts> {
+    let (keys, rest) = buffer().split_at_checked(keys)?;
+    let (timestamp, rest) = match usize::try_from(timestamp) {
+        Ok(n) => rest.split_at_checked(n).map(|(t, r)| (Some(t), r))?,
+        Err(_) => (None, rest),
+    };
+    let (signature, rest) = match usize::try_from(signature) {
+        Ok(n) => rest.split_at_checked(n).map(|(s, r)| (Some(s), r))?,
+        Err(_) => (None, rest),
+    };
+    Some((keys, timestamp, signature, rest.get(..body)?))
 }
 
-/// The wasm memory, for JS to write bodies into.
-#[wasm_bindgen(js_name = __peekerWebhookMemory, skip_typescript)]
-pub fn webhook_memory() -> JsValue {
-    wasm_bindgen::memory()
-}
-
-/// Decides a delivery's signature: true when it holds; else false, and
-/// [`webhook_error_parts`] says why (JS builds the error: an `Error` made
-/// during a call from wasm costs several times more). The HMAC under secret
-/// `i` is `macs[32i..]` when JS computed them natively, else computed here
-/// with the prepared key in slot `keys[i]` over the first `body_len` bytes
-/// of the body buffer. `now` defaults to the current time.
+/// Decides a delivery's signature. The buffer holds `[keys][timestamp]
+/// [signature][body]`: `count` prepared keys of 64 bytes (from
+/// [`webhook_key`]), or, when `native`, the `count` HMACs of 32 bytes JS
+/// computed itself (then no body); the headers' UTF-8 bytes, a negative
+/// length for a missing one. `tolerance` below 0 is the default; `now` is
+/// Unix seconds. Returns 0 when the signature holds; else the length of
+/// `code NUL field NUL message`, written at the start of the buffer (JS
+/// builds the error or the refusal from it).
 #[wasm_bindgen(js_name = __peekerWebhookCheck, skip_typescript)]
 pub fn webhook_check(
+    count: usize,
+    native: bool,
+    timestamp_len: isize,
+    signature_len: isize,
     body_len: usize,
-    timestamp: Option<String>,
-    signature: Option<String>,
-    keys: &[u32],
-    macs: &[u8],
-    tolerance: Option<f64>,
-    now: Option<f64>,
-) -> bool {
-    let tolerance = tolerance.map_or(DEFAULT_TOLERANCE_SECS, |t| t as u64);
-    let now = now.unwrap_or_else(|| (js_sys::Date::now() / 1000.0).floor()) as i64;
-    VERIFIER.with_borrow_mut(|v| {
-        let count = if macs.is_empty() {
-            keys.len()
-        } else {
-            macs.len() / 32
-        };
+    tolerance: f64,
+    now: f64,
+) -> usize {
+    let width = if native { 32 } else { 64 };
+    let tolerance = if tolerance < 0.0 {
+        DEFAULT_TOLERANCE_SECS
+    } else {
+        tolerance as u64
+    };
+    let outcome = match parts(width * count, timestamp_len, signature_len, body_len) {
         // Unreachable from the package's JS; refused rather than trusted.
-        let known = keys.iter().all(|&k| (k as usize) < v.keys.len());
-        let outcome = if count == 0 || !known || body_len > v.body.len() {
-            Err(webhook::empty_secret())
-        } else {
-            let (keys_v, body) = (&v.keys, &v.body[..body_len]);
-            webhook::check_signature(
-                timestamp.as_deref(),
-                signature.as_deref(),
-                count,
-                tolerance,
-                now,
-                |i, timestamp| match macs.get(32 * i..32 * i + 32) {
-                    Some(mac) => mac.try_into().unwrap_or([0; 32]),
-                    None => keys_v[keys[i] as usize].mac_signed(timestamp, body),
-                },
-            )
-        };
-        if v.body.len() > KEPT_BODY_BYTES {
-            v.body = Vec::new();
+        None => Err(Refusal::EmptySecret),
+        Some(_) if count == 0 => Err(Refusal::EmptySecret),
+        Some((keys, timestamp, signature, body)) => webhook::check_signature(
+            timestamp,
+            signature,
+            count,
+            tolerance,
+            now as i64,
+            |i, timestamp| {
+                let key = keys.get(width * i..width * i + width).unwrap_or_default();
+                if native {
+                    key.try_into().unwrap_or([0; 32])
+                } else {
+                    key.try_into()
+                        .map(SigningKey::from_bytes)
+                        .map_or([0; 32], |k| k.mac_signed(timestamp, body))
+                }
+            },
+        ),
+    };
+    match outcome {
+        Ok(()) => 0,
+        Err(refusal) => write_refusal(refusal, buffer()),
+    }
+}
+
+/// `code NUL field NUL message` into `out`; returns its length.
+fn write_refusal(refusal: Refusal, out: &mut [u8]) -> usize {
+    let mut at = 0;
+    let mut put = |piece: &[u8]| {
+        for (slot, &b) in out.iter_mut().skip(at).zip(piece) {
+            *slot = b;
         }
-        v.error = outcome.err();
-        v.error.is_none()
-    })
+        at += piece.len();
+    };
+    put(refusal.code().as_bytes());
+    put(b"\0");
+    put(refusal.field().unwrap_or_default().as_bytes());
+    put(b"\0");
+    refusal.message(&mut put);
+    at
 }
 
-/// `[code, field or "", message]` of the last failed check.
-#[wasm_bindgen(js_name = __peekerWebhookError, skip_typescript)]
-pub fn webhook_error_parts() -> Vec<String> {
-    let e = VERIFIER
-        .with_borrow_mut(|v| v.error.take())
-        .unwrap_or_else(webhook::empty_secret);
-    vec![
-        e.code.to_owned(),
-        e.field.unwrap_or_default().to_owned(),
-        e.message,
-    ]
-}
-
-/// The `Peeker-Signature` value (`v1=<hex>`) for the first `body_len` bytes
-/// of the body buffer sent at `timestamp`, under the key in slot `key`.
+/// Signs: the buffer holds `[key][timestamp][body]` (one 64-byte prepared
+/// key); the `Peeker-Signature` value, `v1=<hex>` (67 bytes), replaces its
+/// start. False when the lengths do not fit the buffer.
 #[wasm_bindgen(js_name = __peekerWebhookSign, skip_typescript)]
-pub fn webhook_sign(body_len: usize, key: u32, timestamp: &str) -> Option<String> {
-    VERIFIER.with_borrow(|v| {
-        let key = v.keys.get(key as usize)?;
-        let body = v.body.get(..body_len)?;
-        Some(webhook::signature_value(&key.mac_signed(timestamp, body)))
-    })
+pub fn webhook_sign(timestamp_len: usize, body_len: usize) -> bool {
+    let Some((key, Some(timestamp), _, body)) = parts(64, timestamp_len as isize, -1, body_len)
+    else {
+        return false;
+    };
+    let Ok(key) = key.try_into().map(SigningKey::from_bytes) else {
+        return false;
+    };
+    let value = webhook::signature_ascii(&key.mac_signed(timestamp, body));
+    let out = buffer();
+    for (slot, b) in out.iter_mut().zip(value) {
+        *slot = b;
+    }
+    out.len() >= value.len()
 }

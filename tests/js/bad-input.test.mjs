@@ -15,7 +15,8 @@ const { initSync } = glue;
 const snippets = new URL("../../pkg/snippets/", import.meta.url);
 const { webhookVerifier } = await import(new URL(`${readdirSync(snippets)[0]}/src/js/verifier.js`, snippets));
 const verifierOf = (m) => webhookVerifier({
-  key: m.__peekerWebhookKey, body: m.__peekerWebhookBody, memory: m.__peekerWebhookMemory, check: m.__peekerWebhookCheck, error: m.__peekerWebhookError, sign: m.__peekerWebhookSign,
+  buffer: m.__peekerWebhookBuffer, key: m.__peekerWebhookKey, check: m.__peekerWebhookCheck, sign: m.__peekerWebhookSign,
+  memory: () => m.initSync().memory, // initialised by the tests: gives its exports
 });
 const glueVerifier = verifierOf(glue);
 

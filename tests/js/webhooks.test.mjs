@@ -29,6 +29,61 @@ for (const [name, api] of [["peeker-partner", full], ["peeker-partner/webhooks",
   });
 }
 
+// checkWebhook answers what verifyWebhook throws, as a value: the scenario
+// set passes through it once its refusals are thrown again here.
+const throwingRefusals = (api) => ({
+  ...api,
+  verifyWebhook: (...args) => {
+    const checked = api.checkWebhook(...args);
+    if (checked.ok) return checked.event;
+    assert.ok(!(checked instanceof Error));
+    throw new api.WebhookVerificationError(checked.message, checked.code, checked.field);
+  },
+});
+for (const [name, api] of [["peeker-partner", full], ["peeker-partner/webhooks", small]]) {
+  test(`the scenario set through checkWebhook (${name})`, () => {
+    const { count, failures } = runScenarios(throwingRefusals(api));
+    assert.deepEqual(failures, []);
+    assert.ok(count >= 30);
+  });
+
+  test(`checkWebhook returns refusals as plain values and throws the caller's mistakes (${name})`, () => {
+    const headers = api.signWebhook(BODY, SECRET, { timestamp: NOW });
+    assert.deepEqual(api.checkWebhook(BODY, headers, SECRET, { now: NOW }), { ok: true, event: EVENT });
+    const forged = api.signWebhook(BODY, "whsec_not_the_secret", { timestamp: NOW });
+    const refused = api.checkWebhook(BODY, forged, SECRET, { now: NOW });
+    let thrown;
+    try {
+      api.verifyWebhook(BODY, forged, SECRET, { now: NOW });
+    } catch (e) {
+      thrown = e;
+    }
+    assert.equal(Object.getPrototypeOf(refused), Object.prototype);
+    assert.deepEqual(refused, { ok: false, code: thrown.code, field: thrown.field, message: thrown.message });
+    assert.equal(refused.code, "signature_mismatch");
+    assert.equal(refused.field, "Peeker-Signature");
+    assert.ok(!refused.message.includes(SECRET) && !refused.message.includes(forged["Peeker-Signature"].slice(3, 20)));
+    const stale = api.checkWebhook(BODY, headers, SECRET, { now: NOW + 400 });
+    assert.equal(stale.code, "timestamp_out_of_range");
+    assert.match(stale.message, /is 400 s old, beyond the 300 s tolerance/);
+    assert.equal(api.checkWebhook(BODY, {}, SECRET).code, "missing_header");
+    assert.equal(api.checkWebhook({ parsed: true }, headers, SECRET).code, "invalid_payload");
+    assert.equal(api.checkWebhook(`${BODY} `, headers, SECRET, { now: NOW }).code, "signature_mismatch");
+    assert.throws(() => api.checkWebhook(BODY, headers, ""), { name: "WebhookVerificationError", code: "invalid_secret" });
+    assert.throws(() => api.checkWebhook(BODY, headers, SECRET, { toleranceSeconds: -1 }), { code: "invalid_options" });
+  });
+}
+
+test("the verifier keeps working across bodies that grow and shrink its buffer", () => {
+  for (const size of [0, 10, 70_000, 2 * 1024 * 1024, 5, 300_000]) {
+    const body = JSON.stringify({ ...EVENT, data: { ...EVENT.data, pad: "é".repeat(size) } });
+    const headers = small.signWebhook(body, SECRET, { timestamp: NOW });
+    const expected = createHmac("sha256", SECRET).update(`${NOW}.${body}`).digest("hex");
+    assert.equal(headers["Peeker-Signature"], `v1=${expected}`);
+    assert.equal(small.checkWebhook(body, headers, [SECRET, "whsec_other"], { now: NOW }).ok, true);
+  }
+});
+
 test("both entries throw the same error classes", () => {
   assert.equal(small.PeekerError, full.PeekerError);
   assert.equal(small.WebhookVerificationError, full.WebhookVerificationError);

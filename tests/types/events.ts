@@ -100,3 +100,18 @@ declare const small: SmallEvent | UnknownWebhookEvent;
 if (isKnownSmall(small) && small.type === "order.completed") {
   const n: number = small.data.domain_count;
 }
+
+// checkWebhook: `ok` narrows to the event or to the refusal's typed code.
+import { checkWebhook, type WebhookCheck, type WebhookErrorCode } from "peeker-partner/webhooks";
+import { checkWebhook as checkFull } from "peeker-partner";
+const checked: WebhookCheck = checkWebhook("{}", { "peeker-timestamp": "1" }, "whsec_x");
+if (checked.ok) {
+  const ok: WebhookEvent | UnknownWebhookEvent = checked.event;
+  void ok;
+} else {
+  const code: WebhookErrorCode = checked.code;
+  const why: string = checked.message;
+  const field: string | undefined = checked.field;
+  void [code, why, field];
+}
+void checkFull(new Uint8Array(0), new Headers(), ["a", "b"], { toleranceSeconds: 60 });

@@ -20,6 +20,7 @@ const HEADER: &str =
 /// The generated files, relative to the workspace root.
 pub const TYPES_TS: &str = "src/js/api.gen.d.ts";
 pub const RESOURCES_JS: &str = "src/js/resources.gen.js";
+pub const EVENTS_JS: &str = "src/js/events.gen.js";
 pub const CLIENT_TS: &str = "pkg-template/client.gen.d.ts";
 pub const OPENAPI: &str = "pkg-template/openapi.json";
 
@@ -58,6 +59,7 @@ fn generate() -> Result<Vec<(&'static str, String)>> {
     Ok(vec![
         (TYPES_TS, api.types_ts()),
         (RESOURCES_JS, resources_js()),
+        (EVENTS_JS, events_js()),
         (CLIENT_TS, client_ts()),
         (OPENAPI, api.openapi()?),
     ])
@@ -539,6 +541,17 @@ fn resources_js() -> String {
         out.push_str("    },\n");
     }
     out.push_str("  };\n}\n");
+    out
+}
+
+/// The event types the core knows, for `isKnownEvent` (plain JS: smaller
+/// than a wasm export in the verifier-only entry).
+fn events_js() -> String {
+    let mut out = format!("// {HEADER}.\n// The webhook event types this version knows (EventType::KNOWN).\nexport const KNOWN_EVENT_TYPES = new Set([\n");
+    for event_type in peeker_partner::model::EventType::KNOWN {
+        let _ = writeln!(out, "  {event_type:?},");
+    }
+    out.push_str("]);\n");
     out
 }
 
