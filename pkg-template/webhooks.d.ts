@@ -39,4 +39,3 @@ export {
   type EventType,
 } from "./peeker_partner.js";
 export * from "./errors.js";
-export * from "./watch.js";

@@ -2,7 +2,7 @@
 // ---- peeker-partner: browser and bundler entry. The module is inlined
 // (deflated, then base64) and compiled synchronously at import: no top-level
 // await, no bundler plugin, no asset rule, no init call.
-import __peeker_wasm from "./__STEM___bg.wasm.b64.cjs";
+import __peeker_wasm from "./__STEM___bg.wasm.b64.js";
 initSync({ module: __peeker_inflate(Uint8Array.from(atob(__peeker_wasm), (c) => c.charCodeAt(0))) });
 
 // Raw DEFLATE (RFC 1951) with table lookups. Base64 of the raw wasm gzips a

@@ -8,7 +8,6 @@ import {
 } from "./webhook-input.js";
 import { webhookEvent } from "./envelope.js";
 import { hasNativeHmac, nativeMacs } from "./native-hmac.js";
-import { webhookHandler } from "./handle-webhook.js";
 
 /**
  * The error for a refused delivery (bad or stale signature, bad headers): an
@@ -214,5 +213,5 @@ export function webhookVerifier(wasm) {
     return { "Peeker-Timestamp": timestamp, "Peeker-Signature": utf8Decode.decode(view(0, 67)) };
   }
 
-  return { verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook, handleWebhook: webhookHandler(checkWebhook) };
+  return { verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook };
 }

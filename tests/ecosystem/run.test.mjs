@@ -97,7 +97,15 @@ describe("the packed package", () => {
     assert.ok(!functions("./webhooks").some((n) => /Client|validate|plan/.test(n)), "./webhooks");
   });
 
-  test("the tarball: licenses, links, every file used, each wasm once as a file and once inlined", () => {
+  test("peeker-partner/watch: watchEvents alone, for import and require; the receiver's entry does not carry it", () => {
+    const esm = `import("peeker-partner/watch").then(async (w) => console.log(JSON.stringify([Object.keys(w),
+      "watchEvents" in await import("peeker-partner/webhooks"), typeof (await import("peeker-partner")).watchEvents])))`;
+    assert.deepEqual(JSON.parse(run(process.execPath, ["--input-type=module", "-e", esm])), [["watchEvents"], false, "function"]);
+    const cjs = `console.log(JSON.stringify(Object.keys(require("peeker-partner/watch"))))`;
+    assert.deepEqual(JSON.parse(run(process.execPath, ["--input-type=commonjs", "-e", cjs])), ["watchEvents"]);
+  });
+
+  test("the tarball: licenses, links, every file used, each wasm as a file and inlined for import and require", () => {
     const files = JSON.parse(run("npm", ["pack", join(ROOT, "pkg"), "--dry-run", "--json"], { cwd: OUT }))[0].files.map((f) => f.path);
     const pkg = JSON.parse(readFileSync(join(APP, "node_modules/peeker-partner/package.json"), "utf8"));
     assert.equal(pkg.license, "MIT OR Apache-2.0");
@@ -128,7 +136,9 @@ describe("the packed package", () => {
     assert.deepEqual([...reached].filter((f) => !files.includes(f)), [], "files referenced but not shipped");
     const wasm = files.filter((f) => f.endsWith(".wasm"));
     assert.deepEqual(wasm.sort(), ["peeker_partner_bg.wasm", "peeker_validate_bg.wasm", "peeker_webhooks_bg.wasm"]);
-    assert.deepEqual(files.filter((f) => f.includes(".b64.")).sort(), wasm.map((w) => `${w}.b64.cjs`));
+    // Inlined twice: as an ES module for import (no interop code in bundles)
+    // and as CommonJS for require (Node 18 cannot require an ES module).
+    assert.deepEqual(files.filter((f) => f.includes(".b64.")).sort(), wasm.flatMap((w) => [`${w}.b64.cjs`, `${w}.b64.js`]));
   });
 
   test("publint --strict is clean", () => {
