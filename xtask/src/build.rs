@@ -110,9 +110,10 @@ pub fn package() -> Result {
     let tail = |name: &str| read(&auto_init.join(name));
     for entry in ENTRIES {
         let dir = bindgen_dir(entry);
-        let glue = public_glue(&read(&dir.join(format!("{}.js", entry.stem)))?)?;
         let wasm =
             fs::read(dir.join(format!("{}_bg.wasm", entry.stem))).map_err(|e| e.to_string())?;
+        let glue = public_glue(&read(&dir.join(format!("{}.js", entry.stem)))?)?;
+        let glue = used_imports_only(&glue, &wasm_import_names(&wasm)?);
         copy(
             &dir.join(format!("{}_bg.wasm", entry.stem)),
             &stage.join(format!("{}_bg.wasm", entry.stem)),
@@ -304,6 +305,99 @@ fn public_glue(glue: &str) -> Result<String> {
             "export class PeekerClientHandle",
             "class PeekerClientHandle",
         ))
+}
+
+/// The names the module imports (its import section): after wasm-opt, fewer
+/// than the glue provides.
+fn wasm_import_names(wasm: &[u8]) -> Result<Vec<String>> {
+    let bad = || "the optimised wasm's import section cannot be read".to_owned();
+    let mut at = 8; // magic and version
+    let leb = |at: &mut usize| -> Result<usize> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *wasm.get(*at).ok_or_else(bad)?;
+            *at += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+            shift += 7;
+        }
+    };
+    let name = |at: &mut usize| -> Result<String> {
+        let len = leb(at)?;
+        let bytes = wasm.get(*at..*at + len).ok_or_else(bad)?;
+        *at += len;
+        String::from_utf8(bytes.to_vec()).map_err(|_| bad())
+    };
+    while at < wasm.len() {
+        let id = wasm[at];
+        at += 1;
+        let size = leb(&mut at)?;
+        if id != 2 {
+            at += size;
+            continue;
+        }
+        let mut names = Vec::new();
+        for _ in 0..leb(&mut at)? {
+            let _module = name(&mut at)?;
+            names.push(name(&mut at)?);
+            // The import's description: a kind byte, then its type.
+            match wasm.get(at).ok_or_else(bad)? {
+                0 => {
+                    at += 1;
+                    leb(&mut at)?;
+                } // function: type index
+                1 => {
+                    at += 2;
+                    let f = leb(&mut at)?;
+                    leb(&mut at)?;
+                    if f & 1 == 1 {
+                        leb(&mut at)?;
+                    }
+                } // table
+                2 => {
+                    at += 1;
+                    let f = leb(&mut at)?;
+                    leb(&mut at)?;
+                    if f & 1 == 1 {
+                        leb(&mut at)?;
+                    }
+                } // memory
+                3 => at += 3, // global: type, mutability
+                _ => return Err(bad()),
+            }
+        }
+        return Ok(names);
+    }
+    Ok(Vec::new())
+}
+
+/// The glue without the members of its imports object that the optimised
+/// wasm no longer imports (wasm-opt removed their callers): a bundler then
+/// drops the helpers only they used (text decoding, for one).
+fn used_imports_only(glue: &str, imported: &[String]) -> String {
+    const MEMBER: &str = "        "; // the imports object's members, as wasm-bindgen indents them
+    let mut out = String::with_capacity(glue.len());
+    let mut skipping = false;
+    for line in glue.split_inclusive('\n') {
+        if skipping {
+            skipping = line != format!("{MEMBER}}},\n");
+            continue;
+        }
+        let member = line
+            .strip_prefix(MEMBER)
+            .filter(|rest| !rest.starts_with(' '))
+            .and_then(|rest| rest.split_once(": function("))
+            .map(|(name, _)| name);
+        match member {
+            Some(name) if name.starts_with("__wb") && !imported.iter().any(|i| i == name) => {
+                skipping = !line.trim_end().ends_with("},");
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// The glue with `wasm` standing for "not initialised yet" until init():
