@@ -17,25 +17,21 @@ pub const REDACTED: &str = "[redacted]";
 /// `JSON.stringify` write it, and with every non-ASCII character and `/`
 /// escaped), JSON-escaped twice (JSON inside a JSON string), and
 /// percent-encoded (upper- and lower-case hex, `+` or `%20` for spaces).
-fn forms(secret: &str) -> Vec<String> {
+fn forms(secret: &str) -> [String; 7] {
     let json = json_escape(secret, false);
     let ascii = json_escape(secret, true);
     let twice = json_escape(&json, false);
     let pct = percent(secret, false);
-    let mut all = vec![
+    let lower = pct.to_lowercase_hex();
+    [
         secret.to_owned(),
         json,
         ascii,
         twice,
-        pct.clone(),
-        pct.to_lowercase_hex(),
+        pct,
+        lower,
         percent(secret, true),
-    ];
-    all.retain(|s| !s.is_empty());
-    // Longest first, so a longer form is replaced before a shorter one inside it.
-    all.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    all.dedup();
-    all
+    ]
 }
 
 trait LowerHex {
@@ -109,15 +105,19 @@ pub struct Scrubber {
 impl Scrubber {
     /// Empty secrets are ignored.
     pub fn new<S: AsRef<str>>(secrets: &[S]) -> Self {
-        let mut forms: Vec<String> = secrets
-            .iter()
-            .map(AsRef::as_ref)
-            .filter(|s| !s.is_empty())
-            .flat_map(forms)
-            .collect();
-        forms.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        forms.dedup();
-        Scrubber { forms }
+        let mut all: Vec<String> = Vec::new();
+        for secret in secrets.iter().map(AsRef::as_ref).filter(|s| !s.is_empty()) {
+            for form in forms(secret) {
+                // Longest first, so a longer form is replaced before a shorter
+                // one inside it. (Placed by hand: a sort would add its own
+                // code to the wasm for this one list.)
+                if !all.contains(&form) {
+                    let at = all.partition_point(|f| f.len() >= form.len());
+                    all.insert(at, form);
+                }
+            }
+        }
+        Scrubber { forms: all }
     }
 
     /// `text` with every form of every secret replaced.
@@ -136,11 +136,14 @@ impl Scrubber {
         match value {
             Value::String(s) => Value::String(self.text(s)),
             Value::Array(items) => Value::Array(items.iter().map(|v| self.value(v)).collect()),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (self.text(k), self.value(v)))
-                    .collect::<Map<String, Value>>(),
-            ),
+            Value::Object(map) => {
+                // Inserted one by one: collecting into a map sorts.
+                let mut out = Map::new();
+                for (k, v) in map {
+                    out.insert(self.text(k), self.value(v));
+                }
+                Value::Object(out)
+            }
             other => other.clone(),
         }
     }

@@ -399,26 +399,42 @@ pub fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerErro
         sent.push((i, v.clone()));
     }
     let mut requests = Vec::new();
+    let mut refused: Vec<Problem> = Vec::new();
     for chunk in sent.chunks(AVAILABILITY_CHUNK) {
         let body: Vec<&Value> = chunk.iter().map(|(_, v)| v).collect();
         match Endpoint::CheckAvailability.build(None, &json!({ "domains": body })) {
             Ok(req) => requests.push(req),
             Err(e) if e.problems.is_empty() => return Err(e),
-            Err(e) => problems.extend(e.problems.into_iter().map(|mut p| {
+            Err(e) => refused.extend(e.problems.into_iter().map(|mut p| {
                 p.field = reindex(&p.field, |k| chunk.get(k).map(|(i, _)| *i));
                 p
             })),
         }
     }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| index_of(&p.field));
-        return Err(PeekerError::validation(problems));
+    if !problems.is_empty() || !refused.is_empty() {
+        return Err(PeekerError::validation(merge_by_index(problems, refused)));
     }
     Ok(AvailabilityPlan {
         requests,
         slots,
         asked: sent.len(),
     })
+}
+
+/// Two lists of problems, each in index order, as one in index order (`a`'s
+/// first on a tie). Both are built walking the names in order, so merging
+/// them is enough (and a sort would add its own code to the wasm).
+fn merge_by_index(a: Vec<Problem>, b: Vec<Problem>) -> Vec<Problem> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for p in a {
+        while let Some(q) = b.next_if(|q| index_of(&q.field) < index_of(&p.field)) {
+            out.push(q);
+        }
+        out.push(p);
+    }
+    out.extend(b);
+    out
 }
 
 /// The index in `domains[7].x`.

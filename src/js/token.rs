@@ -161,10 +161,11 @@ pub fn match_endpoint(method: JsValue, path: JsValue) -> JsValue {
     let Some((endpoint, params)) = route::match_route(&method, &path) else {
         return JsValue::NULL;
     };
-    let map: serde_json::Map<String, serde_json::Value> = params
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.into()))
-        .collect();
+    // Inserted one by one: collecting into a map sorts (one more sort in the wasm).
+    let mut map = serde_json::Map::new();
+    for (k, v) in params {
+        map.insert(k.to_owned(), v.into());
+    }
     to_js(&serde_json::json!({ "name": endpoint.client_name(), "params": map }))
         .unwrap_or(JsValue::NULL)
 }
@@ -173,7 +174,7 @@ pub fn match_endpoint(method: JsValue, path: JsValue) -> JsValue {
 #[wasm_bindgen(js_name = problemEnvelope, skip_typescript)]
 pub fn problem_envelope(problems: JsValue) -> JsResult {
     let value = from_js(&problems, "problems").map_err(|e| fail(&e))?;
-    let problems: Vec<Problem> = serde_json::from_value(value).map_err(|_| {
+    let problems = problems_of(value).ok_or_else(|| {
         fail(
             &PeekerError::new(
                 codes::INVALID_REQUEST,
@@ -183,6 +184,35 @@ pub fn problem_envelope(problems: JsValue) -> JsResult {
         )
     })?;
     to_js(&envelope(&problems))
+}
+
+/// `[{code, field, message, details?}]` read by hand: serde's typed
+/// decoding would bring its error formatting (and f64's) into the wasm.
+fn problems_of(value: serde_json::Value) -> Option<Vec<Problem>> {
+    use serde_json::Value;
+    let Value::Array(items) = value else {
+        return None;
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let Value::Object(mut o) = item else {
+                return None;
+            };
+            let mut text = |key: &str| match o.remove(key) {
+                Some(Value::String(s)) => Some(s),
+                _ => None,
+            };
+            let (code, field, message) = (text("code")?, text("field")?, text("message")?);
+            let details = o.remove("details").filter(|d| !d.is_null());
+            Some(Problem {
+                code,
+                field,
+                message,
+                details,
+            })
+        })
+        .collect()
 }
 
 /// See the TypeScript declaration above.
