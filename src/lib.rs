@@ -15,6 +15,8 @@ mod client;
 pub mod error;
 #[cfg(target_arch = "wasm32")]
 mod js;
+#[doc(hidden)]
+pub mod json;
 pub mod model;
 pub mod plan;
 pub mod request;

@@ -11,10 +11,11 @@
 #![allow(clippy::result_large_err)]
 
 use crate::error::{codes, PeekerError};
+use crate::json::object;
 use crate::request::Endpoint;
 use crate::validate::names::check_email;
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -173,7 +174,7 @@ fn valid_subject(sub: &str) -> bool {
 
 fn refused(reason: &str, message: &str) -> PeekerError {
     let mut e = PeekerError::new(UNAUTHORIZED, message);
-    e.details = Some(json!({ "reason": reason }));
+    e.details = Some(object(vec![("reason", reason.into())]));
     e
 }
 
@@ -211,7 +212,11 @@ pub fn verify(token: &str, secrets: &[&[u8]], now: i64) -> Result<Map<String, Va
     let payload = b64_decode(body).ok_or_else(malformed)?;
     let signature = b64_decode(sig).ok_or_else(malformed)?;
     let header: Value = serde_json::from_slice(&header).map_err(|_| malformed())?;
-    if header != json!({"alg": "HS256", "typ": "JWT"}) {
+    let field = |key| header.get(key).and_then(Value::as_str);
+    let exact = header.as_object().is_some_and(|h| h.len() == 2)
+        && field("alg") == Some("HS256")
+        && field("typ") == Some("JWT");
+    if !exact {
         return Err(refused(
             "header",
             "the token's header must be exactly {\"alg\":\"HS256\",\"typ\":\"JWT\"}",

@@ -3,12 +3,16 @@
 //! Also the two multi-request helpers: chunked availability and the waits.
 
 use crate::error::{codes, PeekerError, Problem};
+use crate::json::object;
 use crate::model::ApiError;
 use crate::request::{Endpoint, HttpRequest};
 use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
 use crate::transport::{self, Answer, NoAnswer};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::task;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
@@ -190,13 +194,13 @@ impl Client {
         let Some(hook) = &self.config.on_retry else {
             return;
         };
-        let mut info = json!({
-            "attempt": attempt,
-            "delayMs": delay_ms,
-            "reason": reason,
-            "method": request.method.as_str(),
-            "path": request.path,
-        });
+        let mut info: Vec<(&str, JsValue)> = vec![
+            ("attempt", attempt.into()),
+            ("delayMs", (delay_ms as f64).into()),
+            ("reason", reason.into()),
+            ("method", request.method.as_str().into()),
+            ("path", request.path.as_str().into()),
+        ];
         if let Failure::Api {
             status,
             error,
@@ -204,17 +208,13 @@ impl Client {
             ..
         } = failure
         {
-            info["status"] = json!(status);
-            info["code"] = json!(error.code);
+            info.push(("status", (*status).into()));
+            info.push(("code", error.code.as_str().into()));
             if let Some(id) = request_id {
-                info["requestId"] = json!(id);
+                info.push(("requestId", id.as_str().into()));
             }
         }
-        if let Ok(text) = serde_json::to_string(&info) {
-            if let Ok(value) = js_sys::JSON::parse(&text) {
-                let _ = hook.call1(&JsValue::UNDEFINED, &value);
-            }
-        }
+        let _ = hook.call1(&JsValue::UNDEFINED, &js_object(&info));
     }
 
     /// Any number of names, in calls of 50, rows in input order. A name
@@ -274,7 +274,7 @@ impl Client {
         let workers: Vec<_> = (0..AVAILABILITY_CONCURRENCY.min(requests.len()))
             .map(|_| worker())
             .collect();
-        futures_util::future::join_all(workers).await;
+        join(workers).await;
         if let Some(f) = failed.into_inner() {
             return Err(f);
         }
@@ -287,10 +287,11 @@ impl Client {
                     .and_then(Option::as_ref)
                     .map(|rows| rows.get((k % AVAILABILITY_CHUNK) as u32))
                     .unwrap_or(JsValue::UNDEFINED),
-                Slot::Invalid(name) => {
-                    let row = json!({ "domain": name, "available": false, "reason": "invalid" });
-                    js_sys::JSON::parse(&row.to_string()).unwrap_or(JsValue::NULL)
-                }
+                Slot::Invalid(name) => js_object(&[
+                    ("domain", name.as_str().into()),
+                    ("available", false.into()),
+                    ("reason", "invalid".into()),
+                ]),
             };
             all.push(&row);
         }
@@ -332,6 +333,22 @@ impl Client {
         }
         Err(Failure::Aborted)
     }
+}
+
+/// Runs `futures` together until every one is done. (Polls each on every
+/// wake-up: fine for the few workers here, and far less code in the wasm
+/// than `futures_util::future::join_all`.)
+async fn join<F: Future<Output = ()>>(futures: Vec<F>) {
+    let mut pending: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    std::future::poll_fn(|cx| {
+        pending.retain_mut(|f| f.as_mut().poll(cx).is_pending());
+        if pending.is_empty() {
+            task::Poll::Ready(())
+        } else {
+            task::Poll::Pending
+        }
+    })
+    .await
 }
 
 /// Where one name of `domains.availability` gets its row.
@@ -385,12 +402,12 @@ pub fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerErro
                         crate::validate::names::show(&name)
                     ),
                 )
-                .with_details(json!({
-                    "reason": "duplicate",
-                    "domain": name,
-                    "first_index": first,
-                    "first_field": format!("domains[{first}]"),
-                })),
+                .with_details(object(vec![
+                    ("reason", "duplicate".into()),
+                    ("domain", name.into()),
+                    ("first_index", first.into()),
+                    ("first_field", format!("domains[{first}]").into()),
+                ])),
             );
             continue;
         }
@@ -401,8 +418,10 @@ pub fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerErro
     let mut requests = Vec::new();
     let mut refused: Vec<Problem> = Vec::new();
     for chunk in sent.chunks(AVAILABILITY_CHUNK) {
-        let body: Vec<&Value> = chunk.iter().map(|(_, v)| v).collect();
-        match Endpoint::CheckAvailability.build(None, &json!({ "domains": body })) {
+        let body = chunk.iter().map(|(_, v)| v.clone()).collect();
+        match Endpoint::CheckAvailability
+            .build(None, &object(vec![("domains", Value::Array(body))]))
+        {
             Ok(req) => requests.push(req),
             Err(e) if e.problems.is_empty() => return Err(e),
             Err(e) => refused.extend(e.problems.into_iter().map(|mut p| {
@@ -435,6 +454,15 @@ fn merge_by_index(a: Vec<Problem>, b: Vec<Problem>) -> Vec<Problem> {
     }
     out.extend(b);
     out
+}
+
+/// A plain JS object `{key: value, …}`.
+fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let obj = js_sys::Object::new();
+    for (key, value) in pairs {
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
+    }
+    obj.into()
 }
 
 /// The index in `domains[7].x`.

@@ -166,8 +166,11 @@ pub fn match_endpoint(method: JsValue, path: JsValue) -> JsValue {
     for (k, v) in params {
         map.insert(k.to_owned(), v.into());
     }
-    to_js(&serde_json::json!({ "name": endpoint.client_name(), "params": map }))
-        .unwrap_or(JsValue::NULL)
+    let found = crate::json::object(vec![
+        ("name", endpoint.client_name().into()),
+        ("params", serde_json::Value::Object(map)),
+    ]);
+    to_js(&found).unwrap_or(JsValue::NULL)
 }
 
 /// See the TypeScript declaration above.
