@@ -8,6 +8,7 @@ use crate::model::ApiError;
 use crate::request::{Endpoint, HttpRequest};
 use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
 use crate::transport::{self, Answer, NoAnswer};
+use crate::validate::read::Dedup;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -379,7 +380,7 @@ pub fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerErro
         )]));
     }
     let mut problems: Vec<Problem> = Vec::new();
-    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut seen = Dedup::default();
     let mut sent: Vec<(usize, Value)> = Vec::new();
     let mut slots = Vec::with_capacity(names.len());
     for (i, v) in names.iter().enumerate() {
@@ -392,26 +393,10 @@ pub fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerErro
             slots.push(Slot::Invalid(raw.to_owned()));
             continue;
         };
-        let key = name.to_ascii_lowercase();
-        if let Some(&first) = seen.get(&key) {
-            problems.push(
-                Problem::invalid(
-                    &field,
-                    format!(
-                        "{} appears twice: it is already domains[{first}]; remove one",
-                        crate::validate::names::show(&name)
-                    ),
-                )
-                .with_details(object(vec![
-                    ("reason", "duplicate".into()),
-                    ("domain", name.into()),
-                    ("first_index", first.into()),
-                    ("first_field", format!("domains[{first}]").into()),
-                ])),
-            );
+        // (normalize_domain lower-cases, so `Example.COM` repeats `example.com`.)
+        if !seen.check(&name, i, "domains", &field, &mut problems) {
             continue;
         }
-        seen.insert(key, i);
         slots.push(Slot::Asked(sent.len()));
         sent.push((i, v.clone()));
     }
