@@ -211,7 +211,10 @@ pub fn verify(token: &str, secrets: &[&[u8]], now: i64) -> Result<Map<String, Va
     let header = b64_decode(head).ok_or_else(malformed)?;
     let payload = b64_decode(body).ok_or_else(malformed)?;
     let signature = b64_decode(sig).ok_or_else(malformed)?;
-    let header: Value = serde_json::from_slice(&header).map_err(|_| malformed())?;
+    // JSON read from `str` (UTF-8 checked first), as everywhere else in the
+    // crate: `from_slice` would be a second copy of serde_json's parser in the wasm.
+    let header = String::from_utf8(header).map_err(|_| malformed())?;
+    let header: Value = serde_json::from_str(&header).map_err(|_| malformed())?;
     let field = |key| header.get(key).and_then(Value::as_str);
     let exact = header.as_object().is_some_and(|h| h.len() == 2)
         && field("alg") == Some("HS256")
@@ -234,7 +237,9 @@ pub fn verify(token: &str, secrets: &[&[u8]], now: i64) -> Result<Map<String, Va
             "the token's signature does not match (another secret, or altered)",
         ));
     }
-    let Ok(Value::Object(claims)) = serde_json::from_slice::<Value>(&payload) else {
+    let claims = String::from_utf8(payload).ok();
+    let Some(Ok(Value::Object(claims))) = claims.as_deref().map(serde_json::from_str::<Value>)
+    else {
         return Err(refused(
             "claims",
             "the token's claims are not a JSON object",

@@ -212,9 +212,9 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
     };
     let key_value = get(options, "apiKey");
     let token = get(options, "token");
-    if !absent(&token) {
+    let key = if !absent(&token) {
         // A browser token for the Worker's proxy (mintBrowserToken), never with a key.
-        return match token.as_string() {
+        match token.as_string() {
             Some(t)
                 if !t.is_empty()
                     && t.len() <= 8192
@@ -222,23 +222,14 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
                     && absent(&key_value)
                     && !absent(&base) =>
             {
-                let config = Config {
-                    base_url,
-                    authorization: Some(format!("Bearer {t}")),
-                    key: Some(t),
-                    max_retries: count(options, "maxRetries", 2, 0, 100)?,
-                    timeout_ms: count(options, "timeoutMs", 30_000, 1, 2_147_483_647)?,
-                    on_retry: on_retry_of(options)?,
-                };
-                Ok((config, count(options, "rateLimitPerMinute", 600, 0, 10_000_000)?))
+                Some(t)
             }
-            _ => Err(bad_option(
+            _ => return Err(bad_option(
                 "token",
                 "token must be a browser token from your backend (mintBrowserToken), used with baseUrl = the Worker's /api proxy and without apiKey",
             )),
-        };
-    }
-    let key = if absent(&key_value) && !absent(&base) {
+        }
+    } else if absent(&key_value) && !absent(&base) {
         // Through a proxy that adds the key (the Worker's), none is needed.
         None
     } else {
@@ -254,7 +245,8 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
         }
     };
     let allow_browser = get(options, "dangerouslyAllowBrowser").is_truthy();
-    if key.as_deref().is_some_and(|k| k.starts_with("pk_live_")) && !allow_browser && in_browser() {
+    let live_key = absent(&token) && key.as_deref().is_some_and(|k| k.starts_with("pk_live_"));
+    if live_key && !allow_browser && in_browser() {
         return Err(PeekerError::new(
             "browser_not_allowed",
             "refusing to use a live API key (pk_live_…) in a browser: anyone who opens the page could read it and act on your account. Keep the key on a server and route calls through the Worker's proxy (create the client there, or point baseUrl at the proxy and leave apiKey out); pass dangerouslyAllowBrowser: true only if you accept that risk",
