@@ -161,16 +161,18 @@ pub fn match_endpoint(method: JsValue, path: JsValue) -> JsValue {
     let Some((endpoint, params)) = route::match_route(&method, &path) else {
         return JsValue::NULL;
     };
-    // Inserted one by one: collecting into a map sorts (one more sort in the wasm).
-    let mut map = serde_json::Map::new();
+    // A plain object built here: no JSON text and no map in between.
+    let set = |obj: &js_sys::Object, key: &str, value: &JsValue| {
+        let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), value);
+    };
+    let map = js_sys::Object::new();
     for (k, v) in params {
-        map.insert(k.to_owned(), v.into());
+        set(&map, k, &JsValue::from_str(&v));
     }
-    let found = crate::json::object(vec![
-        ("name", endpoint.client_name().into()),
-        ("params", serde_json::Value::Object(map)),
-    ]);
-    to_js(&found).unwrap_or(JsValue::NULL)
+    let found = js_sys::Object::new();
+    set(&found, "name", &JsValue::from_str(endpoint.client_name()));
+    set(&found, "params", &map);
+    found.into()
 }
 
 /// See the TypeScript declaration above.
@@ -196,26 +198,25 @@ fn problems_of(value: serde_json::Value) -> Option<Vec<Problem>> {
     let Value::Array(items) = value else {
         return None;
     };
-    items
-        .into_iter()
-        .map(|item| {
-            let Value::Object(mut o) = item else {
-                return None;
-            };
-            let mut text = |key: &str| match o.remove(key) {
-                Some(Value::String(s)) => Some(s),
-                _ => None,
-            };
-            let (code, field, message) = (text("code")?, text("field")?, text("message")?);
-            let details = o.remove("details").filter(|d| !d.is_null());
-            Some(Problem {
-                code,
-                field,
-                message,
-                details,
-            })
-        })
-        .collect()
+    let mut problems = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::Object(mut o) = item else {
+            return None;
+        };
+        let mut text = |key: &str| match o.remove(key) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        let (code, field, message) = (text("code")?, text("field")?, text("message")?);
+        let details = o.remove("details").filter(|d| !d.is_null());
+        problems.push(Problem {
+            code,
+            field,
+            message,
+            details,
+        });
+    }
+    Some(problems)
 }
 
 /// See the TypeScript declaration above.
