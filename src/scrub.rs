@@ -136,14 +136,11 @@ impl Scrubber {
         match value {
             Value::String(s) => Value::String(self.text(s)),
             Value::Array(items) => Value::Array(items.iter().map(|v| self.value(v)).collect()),
-            Value::Object(map) => {
-                // Inserted one by one: collecting into a map sorts.
-                let mut out = Map::new();
-                for (k, v) in map {
-                    out.insert(self.text(k), self.value(v));
-                }
-                Value::Object(out)
-            }
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (self.text(k), self.value(v)))
+                    .collect::<Map<String, Value>>(),
+            ),
             other => other.clone(),
         }
     }
