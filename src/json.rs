@@ -13,3 +13,9 @@ pub fn object(pairs: Vec<(&str, Value)>) -> Value {
     }
     Value::Object(map)
 }
+
+/// `map[key]` moved out, `null` left in its place: for maps about to be
+/// dropped, where `Map::remove` would only add IndexMap's removal code.
+pub fn take(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
+    map.get_mut(key).map(Value::take)
+}

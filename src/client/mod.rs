@@ -3,7 +3,7 @@
 //! Also the two multi-request helpers: chunked availability and the waits.
 
 use crate::error::{codes, PeekerError, Problem};
-use crate::json::object;
+use crate::json::{object, take};
 use crate::model::ApiError;
 use crate::request::{Endpoint, HttpRequest};
 use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
@@ -490,11 +490,11 @@ fn api_error(status: u16, body: &str) -> ApiError {
     // Read through `Value` (already in the module) rather than the typed
     // envelope: serde's `flatten` costs kilobytes of wasm.
     if let Ok(Value::Object(mut root)) = serde_json::from_str::<Value>(body) {
-        if let Some(Value::Object(mut e)) = root.remove("error") {
+        if let Some(Value::Object(mut e)) = take(&mut root, "error") {
             if let (Some(Value::String(code)), Some(Value::String(message))) =
-                (e.remove("code"), e.remove("message"))
+                (take(&mut e, "code"), take(&mut e, "message"))
             {
-                let field = match e.remove("field") {
+                let field = match take(&mut e, "field") {
                     Some(Value::String(f)) => Some(f),
                     _ => None,
                 };
@@ -502,7 +502,7 @@ fn api_error(status: u16, body: &str) -> ApiError {
                     code,
                     message,
                     field,
-                    details: e.remove("details").filter(|d| !d.is_null()),
+                    details: take(&mut e, "details").filter(|d| !d.is_null()),
                     extra: Default::default(),
                 };
             }

@@ -7,6 +7,7 @@ use super::request::build;
 use super::{from_js, js_error, ErrorKind};
 use crate::client::{CallOptions, Client, Config, Failure};
 use crate::error::{codes, PeekerError};
+use crate::json::take;
 use crate::model::ApiError;
 use crate::request::{Helper, HelperKind};
 use crate::scrub::{credentials, Scrubber};
@@ -345,7 +346,7 @@ async fn execute(
         Some(HelperKind::Availability) => {
             let names = match from_js(first, "domains")? {
                 Value::Array(items) => items,
-                Value::Object(mut map) => match map.remove("domains") {
+                Value::Object(mut map) => match take(&mut map, "domains") {
                     Some(Value::Array(items)) => items,
                     _ => Vec::new(),
                 },

@@ -5,6 +5,7 @@
 
 use super::{from_js, js_error, to_js, ErrorKind};
 use crate::error::{codes, envelope, PeekerError, Problem};
+use crate::json::take;
 use crate::{route, token};
 use wasm_bindgen::prelude::*;
 
@@ -203,12 +204,12 @@ fn problems_of(value: serde_json::Value) -> Option<Vec<Problem>> {
         let Value::Object(mut o) = item else {
             return None;
         };
-        let mut text = |key: &str| match o.remove(key) {
+        let mut text = |key: &str| match take(&mut o, key) {
             Some(Value::String(s)) => Some(s),
             _ => None,
         };
         let (code, field, message) = (text("code")?, text("field")?, text("message")?);
-        let details = o.remove("details").filter(|d| !d.is_null());
+        let details = take(&mut o, "details").filter(|d| !d.is_null());
         problems.push(Problem {
             code,
             field,
