@@ -186,7 +186,13 @@ pub type Result<T, E = PeekerError> = std::result::Result<T, E>;
 /// field (the body itself) is left out.
 pub fn envelope(problems: &[Problem]) -> Value {
     let Some(first) = problems.first() else {
-        return serde_json::json!({"error": {"code": codes::INVALID_REQUEST, "message": "the request is invalid"}});
+        return crate::json::object(vec![(
+            "error",
+            crate::json::object(vec![
+                ("code", codes::INVALID_REQUEST.into()),
+                ("message", "the request is invalid".into()),
+            ]),
+        )]);
     };
     let mut error = serde_json::Map::new();
     error.insert("code".into(), first.code.clone().into());
@@ -197,14 +203,29 @@ pub fn envelope(problems: &[Problem]) -> Value {
     let mut details = first.details.clone().unwrap_or(Value::Null);
     if problems.len() > 1 {
         if !details.is_object() {
-            details = serde_json::json!({});
+            details = Value::Object(serde_json::Map::new());
         }
-        details["problems"] = serde_json::to_value(problems).unwrap_or(Value::Null);
+        details["problems"] = Value::Array(
+            problems
+                .iter()
+                .map(|p| {
+                    let mut o = vec![
+                        ("code", p.code.as_str().into()),
+                        ("field", p.field.as_str().into()),
+                        ("message", p.message.as_str().into()),
+                    ];
+                    if let Some(d) = &p.details {
+                        o.push(("details", d.clone()));
+                    }
+                    crate::json::object(o)
+                })
+                .collect(),
+        );
     }
     if !details.is_null() {
         error.insert("details".into(), details);
     }
-    serde_json::json!({ "error": error })
+    crate::json::object(vec![("error", Value::Object(error))])
 }
 
 #[cfg(test)]

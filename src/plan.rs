@@ -14,7 +14,6 @@ use crate::split::{
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::HashSet;
 
 /// The answer of [`plan_domains`]:
@@ -150,12 +149,7 @@ fn shortages(g: u64, m: u64, go: u64, mo: u64, both: u64, rank: u64) -> Vec<Prob
                         plural(capable, "lists it", "list it"),
                     ),
                 )
-                .with_details(json!({
-                    "provider": side.wire,
-                    "required_count": slots,
-                    "available_count": capable,
-                    "missing_count": missing,
-                })),
+                .with_details(crate::json::object(vec![("provider", side.wire.into()), ("required_count", slots.into()), ("available_count", capable.into()), ("missing_count", missing.into())])),
             );
         }
     }
@@ -174,11 +168,7 @@ fn shortages(g: u64, m: u64, go: u64, mo: u64, both: u64, rank: u64) -> Vec<Prob
                     rank,
                 ),
             )
-            .with_details(json!({
-                "required_count": g + m,
-                "available_count": rank,
-                "missing_count": rest,
-            })),
+            .with_details(crate::json::object(vec![("required_count", (g + m).into()), ("available_count", rank.into()), ("missing_count", rest.into())])),
         );
     }
     problems

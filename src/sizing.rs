@@ -9,7 +9,6 @@ use crate::error::Problem;
 use crate::model::RequiredDomains;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// Sending days per month: weekdays only (22) or every day (30).
 const WEEKDAYS: u128 = 22;
@@ -77,7 +76,10 @@ pub fn required_domains(input: &BundleSizing) -> Result<RequiredDomains, Problem
             "google_inboxes_per_domain",
             format!("google_inboxes_per_domain must be 2 or 3, not {inboxes}"),
         )
-        .with_details(json!({ "allowed": [2, 3], "value": inboxes })));
+        .with_details(crate::json::object(vec![
+            ("allowed", vec![2, 3].into()),
+            ("value", inboxes.into()),
+        ])));
     }
     let (google_pct, microsoft_pct) = percents(input)?;
 
@@ -124,7 +126,7 @@ fn percents(input: &BundleSizing) -> Result<(u8, u8), Problem> {
                 u16::from(g) + u16::from(m)
             ),
         )
-        .with_details(json!({ "google_percent": g, "microsoft_percent": m }))),
+        .with_details(crate::json::object(vec![("google_percent", g.into()), ("microsoft_percent", m.into())]))),
         (Some(_), None) => Err(Problem::invalid(
             "microsoft_percent",
             "microsoft_percent is required when google_percent is set (set both, summing to 100, or neither)",

@@ -11,7 +11,6 @@ use crate::error::{codes, Problem};
 use crate::model::{AvailabilityRow, Provider, RequiredDomains, UnavailableReason};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::json;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -226,7 +225,10 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
                         row.domain
                     ),
                 )
-                .with_details(json!({ "domain": row.domain, "first_index": first })),
+                .with_details(crate::json::object(vec![
+                    ("domain", row.domain.as_str().into()),
+                    ("first_index", first.into()),
+                ])),
             );
             continue;
         }
@@ -247,13 +249,13 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
         } else {
             format!("remove {}", submitted - need)
         };
-        let mut details = json!({
-            "required_count": need,
-            "submitted_count": submitted,
-            "missing_count": need.saturating_sub(submitted),
-        });
+        let mut details = crate::json::object(vec![
+            ("required_count", need.into()),
+            ("submitted_count", submitted.into()),
+            ("missing_count", need.saturating_sub(submitted).into()),
+        ]);
         if submitted > need {
-            details["excess_count"] = json!(submitted - need);
+            details["excess_count"] = (submitted - need).into();
         }
         problems.push(
             Problem::new(
@@ -310,18 +312,18 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
                 plural(capable, "pick", "picks"),
                 plural(capable, "lists it", "list it"),
             );
-            let mut details = json!({
-                "provider": provider.wire,
-                "required_count": slots,
-                "submitted_count": capable,
-                "missing_count": missing,
-            });
+            let mut details = crate::json::object(vec![
+                ("provider", provider.wire.into()),
+                ("required_count", slots.into()),
+                ("submitted_count", capable.into()),
+                ("missing_count", missing.into()),
+            ]);
             if only > other_slots {
                 message.push_str(&format!(
                     "; {}",
                     surplus(other, only, other_slots, other_only)
                 ));
-                details[format!("{}_only_indices", other.wire)] = json!(other_only);
+                details[format!("{}_only_indices", other.wire)] = other_only.clone().into();
             }
             problems.push(
                 Problem::new(codes::DOMAIN_COUNT_MISMATCH, "domains", message)
@@ -359,13 +361,16 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
                         count - slots
                     ),
                 )
-                .with_details(json!({
-                    "provider": side.wire,
-                    "slots": slots,
-                    "only_count": count,
-                    "excess_count": count - slots,
-                    format!("{}_only_indices", side.wire): only,
-                })),
+                .with_details({
+                    let key = format!("{}_only_indices", side.wire);
+                    crate::json::object(vec![
+                        ("provider", side.wire.into()),
+                        ("slots", slots.into()),
+                        ("only_count", count.into()),
+                        ("excess_count", (count - slots).into()),
+                        (key.as_str(), only.clone().into()),
+                    ])
+                }),
             );
         }
     }
@@ -503,22 +508,28 @@ pub(crate) fn unusable_problem(
     let (message, details) = match why {
         Unusable::Premium => (
             format!("{d} is a premium domain and cannot be ordered through the API"),
-            json!({ "domain": d, "reason": "premium" }),
+            crate::json::object(vec![
+                ("domain", d.as_str().into()),
+                ("reason", "premium".into()),
+            ]),
         ),
         Unusable::Unavailable(reason) => {
             let because = reason.map_or(String::new(), |r| format!(" ({r})"));
             (
                 format!("{d} is not available{because}"),
-                json!({
-                    "domain": d,
-                    "reason": "unavailable",
-                    "availability_reason": reason.map(|r| r.as_str()),
-                }),
+                crate::json::object(vec![
+                    ("domain", d.as_str().into()),
+                    ("reason", "unavailable".into()),
+                    ("availability_reason", reason.map(|r| r.as_str()).into()),
+                ]),
             )
         }
         Unusable::NoProvider => (
             format!("{d} is usable neither for Google nor for Microsoft (see its usable_for)"),
-            json!({ "domain": d, "reason": "not_usable" }),
+            crate::json::object(vec![
+                ("domain", d.as_str().into()),
+                ("reason", "not_usable".into()),
+            ]),
         ),
     };
     Problem::new(codes::DOMAIN_UNAVAILABLE, format!("{field}[{i}]"), message).with_details(details)

@@ -9,7 +9,7 @@ use super::read::{
 use crate::error::{codes, Problem};
 use crate::model::requests::*;
 use crate::model::user::SequencerProvider;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Availability takes at most this many names per call.
 pub const AVAILABILITY_MAX: usize = 50;
@@ -182,7 +182,10 @@ fn percents(o: &Obj<'_>, patch: bool, p: &mut Problems) -> Result<(Patch<u8>, Pa
                     G,
                     format!("google_percent + microsoft_percent must be 100, got {a} + {b}"),
                 )
-                .with_details(json!({ "google_percent": a, "microsoft_percent": b })),
+                .with_details(crate::json::object(vec![
+                    ("google_percent", (*a).into()),
+                    ("microsoft_percent", (*b).into()),
+                ])),
             );
             Err(())
         }
@@ -458,7 +461,10 @@ pub fn parse_create_order(v: &Value) -> Parsed<CreateOrder> {
                     custom.join(", ")
                 ),
             )
-            .with_details(json!({ "conflicting_fields": custom })),
+            .with_details(crate::json::object(vec![(
+                "conflicting_fields",
+                custom.clone().into(),
+            )])),
         );
     } else if !present("bundle_id") {
         let licenses = |r: &Result<Option<i64>, ()>| r.as_ref().ok().copied().flatten();

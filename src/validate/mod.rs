@@ -18,7 +18,7 @@ pub(crate) mod read;
 
 use crate::error::Problem;
 use crate::model::requests::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub use bodies::{
     AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX, SAFE_INT,
@@ -40,7 +40,10 @@ fn capped<T>(r: Result<T, Vec<Problem>>) -> Result<T, Vec<Problem>> {
                     "",
                     format!("{more} more problems were found and not listed"),
                 )
-                .with_details(json!({ "reason": "more_problems", "count": more })),
+                .with_details(crate::json::object(vec![
+                    ("reason", "more_problems".into()),
+                    ("count", more.into()),
+                ])),
             );
         }
         problems
@@ -147,7 +150,7 @@ pub fn depth_problem(text: &str) -> Option<Problem> {
                             names::show(&field),
                             format!("nested deeper than {MAX_DEPTH} levels; no request body is that deep"),
                         )
-                        .with_details(json!({ "reason": "too_deep", "max_depth": MAX_DEPTH })),
+                        .with_details(crate::json::object(vec![("reason", "too_deep".into()), ("max_depth", MAX_DEPTH.into())])),
                     );
                 }
             }

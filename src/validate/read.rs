@@ -3,7 +3,7 @@
 
 use super::names::{self, show};
 use crate::error::Problem;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// Lists longer than their limit are already refused; past this many items
@@ -112,7 +112,10 @@ impl<'a> Obj<'a> {
                             known.join(", ")
                         ),
                     )
-                    .with_details(json!({ "reason": "unknown_field" })),
+                    .with_details(crate::json::object(vec![(
+                        "reason",
+                        "unknown_field".into(),
+                    )])),
                 );
             }
         }
@@ -394,12 +397,12 @@ impl Dedup {
                             show(name)
                         ),
                     )
-                    .with_details(json!({
-                        "reason": "duplicate",
-                        "domain": name,
-                        "first_index": first,
-                        "first_field": format!("{list}[{first}]"),
-                    })),
+                    .with_details(crate::json::object(vec![
+                        ("reason", "duplicate".into()),
+                        ("domain", name.into()),
+                        ("first_index", first.into()),
+                        ("first_field", format!("{list}[{first}]").into()),
+                    ])),
                 );
                 false
             }
@@ -487,8 +490,11 @@ pub fn array<'a>(
             msg.push_str(&format!(" (only the first {checked} were checked)"));
         }
         p.push(
-            Problem::invalid(field, msg)
-                .with_details(json!({ "reason": "too_many", "max": max, "submitted_count": n })),
+            Problem::invalid(field, msg).with_details(crate::json::object(vec![
+                ("reason", "too_many".into()),
+                ("max", max.into()),
+                ("submitted_count", n.into()),
+            ])),
         );
     }
     Some(items)
