@@ -8,18 +8,21 @@ import { join } from "node:path";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-let built = false;
-function binary() {
-  const bin = join(ROOT, "target/debug/peeker-sandbox");
-  if (!built && !process.env.PEEKER_SANDBOX_NO_BUILD) {
+const built = new Set();
+/** The sandbox binary, built once per profile ("debug" for tests, "release" for benchmarks). */
+function binary(profile = "debug") {
+  const bin = join(ROOT, `target/${profile}/peeker-sandbox`);
+  if (!built.has(profile) && !process.env.PEEKER_SANDBOX_NO_BUILD) {
+    const args = ["build", "-q", "-p", "peeker-sandbox", "--bin", "peeker-sandbox"];
+    if (profile === "release") args.push("--release");
     try {
-      execFileSync("cargo", ["build", "-q", "-p", "peeker-sandbox", "--bin", "peeker-sandbox"], { cwd: ROOT, stdio: "inherit" });
+      execFileSync("cargo", args, { cwd: ROOT, stdio: "inherit" });
     } catch (e) {
       // Someone may be mid-edit in sandbox/: an earlier binary still serves.
       if (!existsSync(bin)) throw e;
       console.error("harness: cargo build -p peeker-sandbox failed; using the existing binary");
     }
-    built = true;
+    built.add(profile);
   }
   return bin;
 }
@@ -28,9 +31,9 @@ function binary() {
  * Starts a sandbox. Returns {base, origin, log, count(re), faults(obj),
  * reset(), state(), stop()}.
  */
-export async function startSandbox({ rateLimit = 100_000, timeScale = 0.01, extra = [] } = {}) {
+export async function startSandbox({ rateLimit = 100_000, timeScale = 0.01, extra = [], profile = "debug" } = {}) {
   const child = spawn(
-    binary(),
+    binary(profile),
     ["--host", "127.0.0.1", "--port", "0", "--rate-limit", String(rateLimit), "--time-scale", String(timeScale), ...extra],
     { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
