@@ -151,38 +151,30 @@ fn row_of(item: &Value) -> Result<AvailabilityRow, String> {
     let Some(&Value::Bool(available)) = obj.get("available") else {
         return Err("available must be true or false".to_owned());
     };
-    let price_cents = match optional("price_cents") {
-        None => None,
-        Some(v) => Some(v.as_i64().ok_or("price_cents must be an integer")?),
-    };
-    let usable_for = match optional("usable_for") {
-        None => None,
-        Some(v) => Some(
+    let price_cents = optional("price_cents")
+        .map(|v| v.as_i64().ok_or("price_cents must be an integer"))
+        .transpose()?;
+    // Provider and UnavailableReason are open enums: any string parses.
+    fn open<T: std::str::FromStr<Err = std::convert::Infallible>>(s: &str) -> T {
+        s.parse().unwrap_or_else(|never| match never {})
+    }
+    let usable_for = optional("usable_for")
+        .map(|v| {
             v.as_array()
                 .and_then(|list| {
                     list.iter()
-                        .map(|p| {
-                            p.as_str()
-                                .map(|s| s.parse().unwrap_or_else(|never| match never {}))
-                        })
+                        .map(|p| p.as_str().map(open))
                         .collect::<Option<Vec<_>>>()
                 })
-                .ok_or("usable_for must be an array of provider names")?,
-        ),
-    };
-    let premium = match optional("premium") {
-        None => None,
-        Some(v) => Some(v.as_bool().ok_or("premium must be true or false")?),
-    };
-    let reason = match optional("reason") {
-        None => None,
-        Some(v) => Some(
-            v.as_str()
-                .ok_or("reason must be a string")?
-                .parse()
-                .unwrap_or_else(|never| match never {}),
-        ),
-    };
+                .ok_or("usable_for must be an array of provider names")
+        })
+        .transpose()?;
+    let premium = optional("premium")
+        .map(|v| v.as_bool().ok_or("premium must be true or false"))
+        .transpose()?;
+    let reason = optional("reason")
+        .map(|v| v.as_str().map(open).ok_or("reason must be a string"))
+        .transpose()?;
     Ok(AvailabilityRow {
         domain: domain.clone(),
         available,

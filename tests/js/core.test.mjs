@@ -172,10 +172,16 @@ test("rows of the wrong shape are named one by one", () => {
   assert.throws(() => planDomains({ google: 1, microsoft: 0 }, [row("a.com"), { domain: 5, available: true }]), (e) => {
     assert.ok(e instanceof ValidationError);
     assert.deepEqual(e.problems.map((p) => p.field), ["candidates[1]"]);
+    assert.match(e.problems[0].message, /^not an availability row: domain must be a string;/);
     return true;
   });
-  assert.throws(() => checkDomainSplit({ google: 1, microsoft: 0 }, [{ ...row("a.com"), price_cents: "13" }]), (e) =>
-    e instanceof ValidationError && e.problems[0].field === "rows[0]");
+  // Each field's own words (the rows are read by hand, not by serde's derive).
+  for (const [bad, words] of [[{ price_cents: "13" }, "price_cents must be an integer"], [{ usable_for: "google" }, "usable_for must be an array"],
+    [{ premium: 1 }, "premium must be true or false"], [{ reason: 3 }, "reason must be a string"], [{ available: "yes" }, "available must be true or false"]]) {
+    assert.throws(() => checkDomainSplit({ google: 1, microsoft: 0 }, [row("a.com"), { ...row("b.com"), ...bad }]), (e) =>
+      e instanceof ValidationError && e.problems[0].field === "rows[1]" && e.problems[0].message.includes(words), JSON.stringify(bad));
+  }
+  assert.throws(() => checkDomainSplit({ google: 1, microsoft: 0 }, [7]), (e) => e.problems[0].message.includes("is a number, not an object"));
   assert.throws(() => checkDomainSplit({ google: -1, microsoft: 0 }, []), (e) =>
     e instanceof ValidationError && e.problems[0].field === "required.google");
   // Unknown providers and extra fields are fine; premium: false is not premium.

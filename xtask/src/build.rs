@@ -346,28 +346,24 @@ fn wasm_import_names(wasm: &[u8]) -> Result<Vec<String>> {
             let _module = name(&mut at)?;
             names.push(name(&mut at)?);
             // The import's description: a kind byte, then its type.
-            match wasm.get(at).ok_or_else(bad)? {
+            let kind = *wasm.get(at).ok_or_else(bad)?;
+            match kind {
+                // A function: its type index.
                 0 => {
                     at += 1;
                     leb(&mut at)?;
-                } // function: type index
-                1 => {
-                    at += 2;
-                    let f = leb(&mut at)?;
+                }
+                // A table (then its element type) or a memory: then limits.
+                1 | 2 => {
+                    at += if kind == 1 { 2 } else { 1 };
+                    let flags = leb(&mut at)?;
                     leb(&mut at)?;
-                    if f & 1 == 1 {
+                    if flags & 1 == 1 {
                         leb(&mut at)?;
                     }
-                } // table
-                2 => {
-                    at += 1;
-                    let f = leb(&mut at)?;
-                    leb(&mut at)?;
-                    if f & 1 == 1 {
-                        leb(&mut at)?;
-                    }
-                } // memory
-                3 => at += 3, // global: type, mutability
+                }
+                // A global: its type and mutability.
+                3 => at += 3,
                 _ => return Err(bad()),
             }
         }
