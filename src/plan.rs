@@ -149,7 +149,12 @@ fn shortages(g: u64, m: u64, go: u64, mo: u64, both: u64, rank: u64) -> Vec<Prob
                         plural(capable, "lists it", "list it"),
                     ),
                 )
-                .with_details(crate::json::object(vec![("provider", side.wire.into()), ("required_count", slots.into()), ("available_count", capable.into()), ("missing_count", missing.into())])),
+                .with_details(crate::json::object(vec![
+                    ("provider", side.wire.into()),
+                    ("required_count", slots.into()),
+                    ("available_count", capable.into()),
+                    ("missing_count", missing.into()),
+                ])),
             );
         }
     }
@@ -168,7 +173,11 @@ fn shortages(g: u64, m: u64, go: u64, mo: u64, both: u64, rank: u64) -> Vec<Prob
                     rank,
                 ),
             )
-            .with_details(crate::json::object(vec![("required_count", (g + m).into()), ("available_count", rank.into()), ("missing_count", rest.into())])),
+            .with_details(crate::json::object(vec![
+                ("required_count", (g + m).into()),
+                ("available_count", rank.into()),
+                ("missing_count", rest.into()),
+            ])),
         );
     }
     problems

@@ -126,7 +126,10 @@ fn percents(input: &BundleSizing) -> Result<(u8, u8), Problem> {
                 u16::from(g) + u16::from(m)
             ),
         )
-        .with_details(crate::json::object(vec![("google_percent", g.into()), ("microsoft_percent", m.into())]))),
+        .with_details(crate::json::object(vec![
+            ("google_percent", g.into()),
+            ("microsoft_percent", m.into()),
+        ]))),
         (Some(_), None) => Err(Problem::invalid(
             "microsoft_percent",
             "microsoft_percent is required when google_percent is set (set both, summing to 100, or neither)",

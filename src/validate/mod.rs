@@ -150,7 +150,10 @@ pub fn depth_problem(text: &str) -> Option<Problem> {
                             names::show(&field),
                             format!("nested deeper than {MAX_DEPTH} levels; no request body is that deep"),
                         )
-                        .with_details(crate::json::object(vec![("reason", "too_deep".into()), ("max_depth", MAX_DEPTH.into())])),
+                        .with_details(crate::json::object(vec![
+                            ("reason", "too_deep".into()),
+                            ("max_depth", MAX_DEPTH.into()),
+                        ])),
                     );
                 }
             }
