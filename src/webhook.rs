@@ -599,7 +599,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Every byte is compared whatever the first difference: the time taken says
 /// nothing about how much of a forged tag was right.
-fn equal_in_constant_time(a: &[u8; 32], b: &[u8; 32]) -> bool {
+pub(crate) fn equal_in_constant_time(a: &[u8; 32], b: &[u8; 32]) -> bool {
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
     core::hint::black_box(diff) == 0
 }
