@@ -1,6 +1,6 @@
 // `cargo xtask bench`, the edge part: the webhook verifiers of
 // bench/edge/contenders.js timed inside workerd (wrangler dev --local) and in
-// headless Chromium, interleaved, 15 rounds of 2,000 calls each.
+// headless Chromium, interleaved, 15 rounds of 10,000 calls each.
 //
 //   node bench/edge.mjs            prints both tables
 //   import { edgeBenchRows }       rows for bench/run.mjs

@@ -16,7 +16,7 @@ export default {
     if (url.pathname === "/run") {
       const run = list[url.searchParams.get("c")];
       if (!run) return new Response("no such contender", { status: 404 });
-      const ms = await timeCalls(run, Number(url.searchParams.get("calls") ?? 2000));
+      const ms = await timeCalls(run, Number(url.searchParams.get("calls") ?? 10_000));
       return Response.json({ ms });
     }
     return new Response("not found", { status: 404 });

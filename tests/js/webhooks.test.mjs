@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { createRequire } from "node:module";
 import * as full from "peeker-partner";
 import * as small from "peeker-partner/webhooks";
 import { runScenarios, runScenariosAsync, SECRET, NOW, BODY, EVENT } from "./webhook-scenarios.mjs";
@@ -11,6 +12,16 @@ test("signWebhook matches an independent HMAC-SHA256 (node:crypto)", () => {
     "Peeker-Timestamp": String(NOW),
     "Peeker-Signature": `v1=${expected}`,
   });
+});
+
+test("in Node the main entry's webhook functions are peeker-partner/webhooks' own (import and require)", () => {
+  const require = createRequire(import.meta.url);
+  const [fullCjs, smallCjs] = [require("peeker-partner"), require("peeker-partner/webhooks")];
+  for (const name of ["verifyWebhook", "checkWebhook", "verifyWebhookAsync", "signWebhook", "handleWebhook", "isKnownEvent"]) {
+    assert.equal(typeof small[name], "function", name);
+    assert.equal(full[name], small[name], name);
+    assert.equal(fullCjs[name], smallCjs[name], `${name} (require)`);
+  }
 });
 
 for (const [name, api] of [["peeker-partner", full], ["peeker-partner/webhooks", small]]) {
