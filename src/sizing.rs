@@ -1,7 +1,7 @@
 //! How many domains a bundle needs (Part A §A4).
 //!
 //! The arithmetic is exact: every quotient is a ceiling of a ratio of
-//! integers computed in `u128`, so the documented examples (25,000/month 50/50
+//! integers computed in `u64`, so the documented examples (25,000/month 50/50
 //! → 15 + 4; 100,000/month 70/30 → 80 + 10) hold with no float rounding. The
 //! server's `required_domains` stays authoritative; this is for previews.
 
@@ -11,12 +11,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Sending days per month: weekdays only (22) or every day (30).
-const WEEKDAYS: u128 = 22;
-const ALL_DAYS: u128 = 30;
+const WEEKDAYS: u64 = 22;
+const ALL_DAYS: u64 = 30;
 /// Sends per Google inbox per day (Part B §11).
-const GOOGLE_SENDS_PER_INBOX: u128 = 20;
+const GOOGLE_SENDS_PER_INBOX: u64 = 20;
 /// Sends per Microsoft domain per day: the figure both documented examples fit.
-const MICROSOFT_SENDS_PER_DOMAIN: u128 = 150;
+const MICROSOFT_SENDS_PER_DOMAIN: u64 = 150;
 /// The recommended split when both percents are null.
 const DEFAULT_PERCENT: u8 = 50;
 
@@ -88,24 +88,28 @@ pub fn required_domains(input: &BundleSizing) -> Result<RequiredDomains, Problem
     } else {
         WEEKDAYS
     };
-    let volume = u128::from(input.monthly_sending_volume);
-    // google = ceil(volume / days × g / 100 / (20 × inboxes)), one exact ratio.
-    let google = ceil_div(
-        volume * u128::from(google_pct),
-        days * 100 * GOOGLE_SENDS_PER_INBOX * u128::from(inboxes),
-    );
-    let microsoft = ceil_div(
-        volume * u128::from(microsoft_pct),
-        days * 100 * MICROSOFT_SENDS_PER_DOMAIN,
-    );
+    let volume = input.monthly_sending_volume;
     let too_big = || {
         Problem::invalid(
             "monthly_sending_volume",
             "monthly_sending_volume is too large: the domain count does not fit a 32-bit integer",
         )
     };
-    let google = u32::try_from(google).map_err(|_| too_big())?;
-    let microsoft = u32::try_from(microsoft).map_err(|_| too_big())?;
+    // count = ceil(volume × percent / per_domain), one exact ratio. A product
+    // past u64 means a count past 2^64 / 450,000, far over u32: too big.
+    let count = |percent: u8, per_domain: u64| {
+        volume
+            .checked_mul(u64::from(percent))
+            .map(|n| n.div_ceil(per_domain))
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(too_big)
+    };
+    // google = ceil(volume / days × g / 100 / (20 × inboxes)).
+    let google = count(
+        google_pct,
+        days * 100 * GOOGLE_SENDS_PER_INBOX * u64::from(inboxes),
+    )?;
+    let microsoft = count(microsoft_pct, days * 100 * MICROSOFT_SENDS_PER_DOMAIN)?;
     let total = google.checked_add(microsoft).ok_or_else(too_big)?;
     Ok(RequiredDomains {
         google,
@@ -139,11 +143,6 @@ fn percents(input: &BundleSizing) -> Result<(u8, u8), Problem> {
             "google_percent is required when microsoft_percent is set (set both, summing to 100, or neither)",
         )),
     }
-}
-
-/// ⌈n / d⌉ for d > 0.
-fn ceil_div(n: u128, d: u128) -> u128 {
-    n / d + u128::from(n % d != 0)
 }
 
 impl From<&crate::model::CreateBundle> for BundleSizing {
@@ -305,6 +304,28 @@ mod tests {
             let md = u128::from(r.microsoft);
             prop_assert!(md * den >= num && (md == 0 || (md - 1) * den < num));
             prop_assert_eq!(r.total, r.google + r.microsoft);
+        }
+
+        /// Over every u64 volume: the counts of the u128 formula, or the
+        /// "too large" problem exactly when a count or the total passes u32.
+        #[test]
+        fn any_volume_matches_the_u128_formula(volume in 1u64.., g in 0u8..=100, weekends: bool, three: bool) {
+            let s = BundleSizing {
+                monthly_sending_volume: volume,
+                google_percent: Some(g),
+                microsoft_percent: Some(100 - g),
+                send_on_weekends: weekends,
+                google_inboxes_per_domain: if three { 3 } else { 2 },
+            };
+            let days = if weekends { 30u128 } else { 22 };
+            let inboxes = if three { 3u128 } else { 2 };
+            let google = (u128::from(volume) * u128::from(g)).div_ceil(days * 100 * 20 * inboxes);
+            let microsoft = (u128::from(volume) * u128::from(100 - g)).div_ceil(days * 100 * 150);
+            let fits = google + microsoft <= u128::from(u32::MAX);
+            match required_domains(&s) {
+                Ok(r) => prop_assert!(fits && u128::from(r.google) == google && u128::from(r.microsoft) == microsoft),
+                Err(p) => prop_assert!(!fits && p.field == "monthly_sending_volume"),
+            }
         }
     }
 }
