@@ -647,7 +647,7 @@ fn with_optional_body<T: Serialize>(req: HttpRequest, body: &T) -> Result<HttpRe
 fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpRequest> {
     let text = serde_json::to_string(query).map_err(|_| encode_failed("query"))?;
     // serde_json's `preserve_order`: the members in field order.
-    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&text) else {
+    let Some(Value::Object(fields)) = crate::json::parse(&text) else {
         return Ok(req);
     };
     for (name, value) in fields {

@@ -206,9 +206,9 @@ pub fn verify(token: &str, secrets: &[&[u8]], now: i64) -> Result<Map<String, Va
     let payload = b64_decode(body).ok_or_else(malformed)?;
     let signature = b64_decode(sig).ok_or_else(malformed)?;
     // JSON read from `str` (UTF-8 checked first), as everywhere else in the
-    // crate: `from_slice` would be a second copy of serde_json's parser in the wasm.
+    // crate.
     let header = String::from_utf8(header).map_err(|_| malformed())?;
-    let header: Value = serde_json::from_str(&header).map_err(|_| malformed())?;
+    let header = crate::json::parse(&header).ok_or_else(malformed)?;
     let field = |key| header.get(key).and_then(Value::as_str);
     let exact = header.as_object().is_some_and(|h| h.len() == 2)
         && field("alg") == Some("HS256")
@@ -233,8 +233,7 @@ pub fn verify(token: &str, secrets: &[&[u8]], now: i64) -> Result<Map<String, Va
         ));
     }
     let claims = String::from_utf8(payload).ok();
-    let Some(Ok(Value::Object(claims))) = claims.as_deref().map(serde_json::from_str::<Value>)
-    else {
+    let Some(Value::Object(claims)) = claims.as_deref().and_then(crate::json::parse) else {
         return Err(refused(
             "claims",
             "the token's claims are not a JSON object",

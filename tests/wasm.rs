@@ -125,3 +125,32 @@ fn webhook_sign_verify_and_typed_payload() {
     let stale = webhook::verify(body, &headers, &[b"whsec_x"], 300, 1_778_242_000);
     assert_eq!(stale.unwrap_err().code, "timestamp_out_of_range");
 }
+
+/// json::parse reads numbers with the JS engine's parseFloat in wasm and
+/// core's parser natively: the same f64s, the same kinds, the same refusals.
+#[wasm_bindgen_test]
+fn json_numbers_read_as_serde_json_reads_them() {
+    for text in [
+        "0",
+        "-0",
+        "1.5",
+        "-2.25e-3",
+        "1e21",
+        "5e-324",
+        "1.7976931348623157e308",
+        "0.1",
+        "0.30000000000000004",
+        "123456789012345678901234567890",
+        "18446744073709551615",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "1e400",
+        "-1e400",
+        "2.5E+3",
+        r#"{"n":[1,-1,1.0,"\u00e9\uD83D\uDE00"]}"#,
+    ] {
+        let ours = peeker_partner::json::parse(text);
+        let theirs = serde_json::from_str::<Value>(text).ok();
+        assert_eq!(ours, theirs, "{text}");
+    }
+}

@@ -489,7 +489,7 @@ fn parse(body: &str) -> Result<JsValue, Failure> {
 fn api_error(status: u16, body: &str) -> ApiError {
     // Read through `Value` (already in the module) rather than the typed
     // envelope: serde's `flatten` costs kilobytes of wasm.
-    if let Ok(Value::Object(mut root)) = serde_json::from_str::<Value>(body) {
+    if let Some(Value::Object(mut root)) = crate::json::parse(body) {
         if let Some(Value::Object(mut e)) = take(&mut root, "error") {
             if let (Some(Value::String(code)), Some(Value::String(message))) =
                 (take(&mut e, "code"), take(&mut e, "message"))

@@ -100,7 +100,7 @@ fn extras(e: &PeekerError) -> (JsValue, JsValue) {
 #[cfg(feature = "validate")]
 pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError> {
     let text = json_text(value, field)?;
-    serde_json::from_str(&text).map_err(|_| match crate::validate::depth_problem(&text) {
+    crate::json::parse(&text).ok_or_else(|| match crate::validate::depth_problem(&text) {
         // Too deep is a problem with the body (naming its field), not a failure.
         Some(mut problem) => {
             if !field.is_empty() {

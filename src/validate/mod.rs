@@ -129,10 +129,9 @@ pub fn depth_problem(text: &str) -> Option<Problem> {
                     // Keys at the top level of an object; a value string there
                     // is overwritten by the next key before it matters.
                     let raw = &text[start..end];
-                    // Unescaped as a JSON string (a `Value`, not a typed
-                    // `String`: serde's typed errors would pull in float formatting).
-                    top_key = match serde_json::from_str(&format!("\"{raw}\"")) {
-                        Ok(Value::String(key)) => Some(key),
+                    // Unescaped as a JSON string.
+                    top_key = match crate::json::parse(&format!("\"{raw}\"")) {
+                        Some(Value::String(key)) => Some(key),
                         _ => None,
                     };
                 }
