@@ -78,6 +78,7 @@ export function webhookSeconds(options, name) {
 const PEEKER_HEADERS = ["Peeker-Event-Id", "Peeker-Timestamp", "Peeker-Signature"];
 // No `u` flag: `i` then folds ASCII letters only, as the Rust core compares names.
 const PEEKER_HEADER_NAMES = [/^peeker-event-id$/i, /^peeker-timestamp$/i, /^peeker-signature$/i];
+const PEEKER_HEADER_INDEX = new Map(PEEKER_HEADERS.map((name, i) => [name.toLowerCase(), i]));
 
 /**
  * [event id, timestamp, signature] from a Headers object (its `get`) or a
@@ -112,7 +113,13 @@ function readPeekerHeaders(headers) {
     });
     return found;
   }
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    // Other headers are skipped by their length, unread. toLowerCase finds
+    // the candidate; the ASCII-only pattern decides (a Kelvin sign is no k).
+    if (name.length !== 15 && name.length !== 16) continue;
+    const i = PEEKER_HEADER_INDEX.get(name.toLowerCase());
+    if (i === undefined || !PEEKER_HEADER_NAMES[i].test(name)) continue;
+    const value = headers[name];
     // Node's IncomingHttpHeaders joins repeats into arrays.
     const text =
       typeof value === "string"
@@ -120,8 +127,7 @@ function readPeekerHeaders(headers) {
         : Array.isArray(value)
           ? Array.from(value).filter((v) => typeof v === "string").join(", ")
           : undefined;
-    const i = PEEKER_HEADER_NAMES.findIndex((re) => re.test(name));
-    if (text !== undefined && i >= 0) found[i] = found[i] === undefined ? text : `${found[i]}, ${text}`;
+    if (text !== undefined) found[i] = found[i] === undefined ? text : `${found[i]}, ${text}`;
   }
   return found;
 }

@@ -56,6 +56,18 @@ export function scenarios({ verifyWebhook, signWebhook, PeekerError }) {
     passes("Headers object, lower-case names", () => verify(BODY, new Headers(Object.entries(headers()).map(([k, v]) => [k.toLowerCase(), v])))),
     passes("plain object, upper-case names", () => verify(BODY, Object.fromEntries(Object.entries(headers()).map(([k, v]) => [k.toUpperCase(), v])))),
     passes("event id header absent", () => verify(BODY, without("Peeker-Event-Id"))),
+    passes("plain object, other headers unread (a throwing getter among them)", () => {
+      const h = { host: "example.com", "content-type": "application/json", ...headers() };
+      Object.defineProperty(h, "x-unreadable", { enumerable: true, get() { throw new Error("read"); } });
+      return verify(BODY, h);
+    }),
+    // Names fold ASCII letters only, as the Rust core compares them: a Kelvin
+    // sign (which toLowerCase folds to k) does not name Peeker-Signature.
+    fails("plain object, Kelvin sign in the name", "missing_header", () => {
+      const h = without("Peeker-Signature");
+      h["PEE\u212AER-SIGNATURE"] = headers()["Peeker-Signature"];
+      return verify(BODY, h);
+    }),
     fails("missing Peeker-Signature", "missing_header", () => verify(BODY, without("Peeker-Signature"))),
     fails("missing Peeker-Timestamp", "missing_header", () => verify(BODY, without("Peeker-Timestamp"))),
     fails("timestamp abc", "invalid_header", () => verify(BODY, headers({ "Peeker-Timestamp": "abc" }))),
