@@ -574,8 +574,7 @@ fn segment(id: &str) -> std::result::Result<String, Problem> {
 
 fn with_id(endpoint: Endpoint, id: Option<&str>) -> Result<HttpRequest> {
     let seg = segment(id.unwrap_or_default()).map_err(|p| PeekerError::validation(vec![p]))?;
-    let path = endpoint.path_template().replace("{id}", &seg);
-    Ok(HttpRequest::new(endpoint, path))
+    Ok(HttpRequest::new(endpoint, id_path(endpoint, &seg)))
 }
 
 /// An id and a parsed body together, reporting the problems of both.
@@ -585,16 +584,27 @@ fn with_id_and<T>(
     body: std::result::Result<T, Vec<Problem>>,
 ) -> Result<(HttpRequest, T)> {
     match (segment(id.unwrap_or_default()), body) {
-        (Ok(seg), Ok(body)) => {
-            let path = endpoint.path_template().replace("{id}", &seg);
-            Ok((HttpRequest::new(endpoint, path), body))
-        }
+        (Ok(seg), Ok(body)) => Ok((HttpRequest::new(endpoint, id_path(endpoint, &seg)), body)),
         (seg, body) => {
             let mut problems: Vec<Problem> = seg.err().into_iter().collect();
             problems.extend(body.err().unwrap_or_default());
             Err(PeekerError::validation(problems))
         }
     }
+}
+
+/// The endpoint's path with its one `{id}` replaced by `seg`. (Split at a
+/// char: a `str` pattern brings core's two-way string search into the wasm.)
+fn id_path(endpoint: Endpoint, seg: &str) -> String {
+    let template = endpoint.path_template();
+    let Some((head, tail)) = template.split_once('{') else {
+        return template.to_owned();
+    };
+    let mut path = String::with_capacity(template.len() + seg.len());
+    path.push_str(head);
+    path.push_str(seg);
+    path.push_str(tail.strip_prefix("id}").unwrap_or(tail));
+    path
 }
 
 fn plain(endpoint: Endpoint) -> HttpRequest {
@@ -664,4 +674,22 @@ fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpReque
         req.query.push((name, text));
     }
     Ok(req)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_path_fills_the_one_id_segment_of_every_template() {
+        for &e in Endpoint::ALL {
+            let template = e.path_template();
+            assert!(template.matches('{').count() <= 1, "{template}");
+            assert_eq!(
+                id_path(e, "x_1"),
+                template.replace("{id}", "x_1"),
+                "{template}"
+            );
+        }
+    }
 }

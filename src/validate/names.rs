@@ -221,7 +221,10 @@ pub fn check_email(email: &str) -> Result<(), String> {
     if local.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("contains a space or control character".to_owned());
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    if local.starts_with('.')
+        || local.ends_with('.')
+        || local.as_bytes().windows(2).any(|pair| pair == b"..")
+    {
         return Err("has a misplaced dot before the @".to_owned());
     }
     if domain.trim() != domain || domain.ends_with('.') {
