@@ -97,6 +97,31 @@ fn percent(s: &str, plus: bool) -> String {
     out
 }
 
+/// `text` with every non-overlapping `form` (not empty), left to right,
+/// replaced by `with`: `str::replace`, by a plain scan. (A `str` pattern
+/// brings core's two-way string search into the wasm; forms are short.)
+fn replace_all(text: &str, form: &str, with: &str) -> String {
+    let (hay, needle) = (text.as_bytes(), form.as_bytes());
+    if needle.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let (mut done, mut at) = (0, 0);
+    while at + needle.len() <= hay.len() {
+        if hay.get(at..at + needle.len()) == Some(needle) {
+            // `form` is a whole str, so both ends are char boundaries.
+            out.push_str(text.get(done..at).unwrap_or_default());
+            out.push_str(with);
+            at += needle.len();
+            done = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(text.get(done..).unwrap_or_default());
+    out
+}
+
 /// The secrets to look for, each with its escaped forms.
 pub struct Scrubber {
     forms: Vec<String>,
@@ -124,9 +149,7 @@ impl Scrubber {
     pub fn text(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for f in &self.forms {
-            if out.contains(f.as_str()) {
-                out = out.replace(f.as_str(), REDACTED);
-            }
+            out = replace_all(&out, f, REDACTED);
         }
         out
     }
@@ -204,5 +227,36 @@ mod tests {
         );
         out.sort();
         assert_eq!(out, ["e@x.co", "x1", "x2"]);
+    }
+
+    #[test]
+    fn replace_all_is_str_replace() {
+        for (text, form) in [
+            ("aaaa", "aa"),
+            ("abab", "ab"),
+            ("", "a"),
+            ("é中é", "中"),
+            ("xyz", "xyzw"),
+            ("abc", ""),
+        ] {
+            let expected = if form.is_empty() {
+                text.to_owned()
+            } else {
+                text.replace(form, "[R]")
+            };
+            assert_eq!(replace_all(text, form, "[R]"), expected);
+        }
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn replace_all_is_str_replace(text in "[ab\\\\\"é中]{0,24}", form in "[ab\\\\\"é中]{1,4}") {
+                prop_assert_eq!(replace_all(&text, &form, "*"), text.replace(&form, "*"));
+            }
+        }
     }
 }
