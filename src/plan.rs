@@ -10,11 +10,10 @@
 use crate::error::{codes, Problem};
 use crate::model::AvailabilityRow;
 use crate::split::{
-    assign, classify, domain_key, plural, False, FnvBuild, Kind, Side, Split, True,
+    assign, classify, domain_key, plural, False, FirstSeen, FnvBuild, Kind, Side, Split, True,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// The answer of [`plan_domains`]:
 /// `{"ok": true, "google": [...], "microsoft": [...], "total_price_cents": n}`
@@ -57,10 +56,10 @@ impl PlanOutcome {
 ///   `candidates`) say how many more Microsoft-capable, Google-capable or
 ///   usable domains of either kind are needed.
 pub fn plan_domains(required: Split, candidates: &[AvailabilityRow]) -> PlanOutcome {
-    let mut seen = HashSet::with_capacity_and_hasher(candidates.len(), FnvBuild::default());
+    let mut seen = FirstSeen::with_capacity_and_hasher(candidates.len(), FnvBuild::default());
     let mut usable: Vec<(usize, Kind, i64)> = Vec::with_capacity(candidates.len());
     for (i, row) in candidates.iter().enumerate() {
-        if !seen.insert(domain_key(&row.domain)) {
+        if seen.insert(domain_key(&row.domain), i).is_some() {
             continue;
         }
         if let Ok(kind) = classify(row) {

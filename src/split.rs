@@ -168,6 +168,11 @@ impl Hasher for Fnv {
 
 pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
 
+/// Where each name was first seen. The one hash table type of the crate's
+/// repeat checks (split, planner, validators): each further key or value
+/// type would be another copy of the table's code in the wasm.
+pub(crate) type FirstSeen<'a> = HashMap<Cow<'a, str>, usize, FnvBuild>;
+
 /// The name compared for repeats: ASCII case does not matter. Borrowed in
 /// the usual case of an already lower-case name.
 pub(crate) fn domain_key(domain: &str) -> Cow<'_, str> {
@@ -211,8 +216,7 @@ pub(crate) fn assign(picks: &[(Kind, &str)], microsoft: u32) -> (Vec<String>, Ve
 /// (`invalid_request`).
 pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOutcome {
     let mut pick_problems = Vec::new();
-    let mut first_at: HashMap<Cow<'_, str>, usize, FnvBuild> =
-        HashMap::with_capacity_and_hasher(rows.len(), FnvBuild::default());
+    let mut first_at = FirstSeen::with_capacity_and_hasher(rows.len(), FnvBuild::default());
     let mut usable: Vec<(usize, Kind, &str)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let key = domain_key(&row.domain);
@@ -410,10 +414,12 @@ pub struct SplitMeter {
 /// that adding picks cannot fix. A picker that refuses a new pick whenever
 /// `blocking` becomes non-empty never lets the customer into a dead end.
 pub fn split_meter(required: Split, rows: &[AvailabilityRow]) -> SplitMeter {
-    let mut first_at: HashMap<Cow<'_, str>, (), FnvBuild> = HashMap::default();
+    let mut first_at = FirstSeen::default();
     let picks: Vec<(Kind, &str)> = rows
         .iter()
-        .filter(|row| first_at.insert(domain_key(&row.domain), ()).is_none())
+        .enumerate()
+        .filter(|(i, row)| first_at.insert(domain_key(&row.domain), *i).is_none())
+        .map(|(_, row)| row)
         .filter_map(|row| classify(row).ok().map(|k| (k, row.domain.as_str())))
         .collect();
     let (google, microsoft) = assign(&picks, required.microsoft);

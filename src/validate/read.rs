@@ -3,8 +3,9 @@
 
 use super::names::{self, show};
 use crate::error::Problem;
+use crate::split::FirstSeen;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 /// Lists longer than their limit are already refused; past this many items
 /// their entries are not checked one by one, which bounds the work.
@@ -374,7 +375,7 @@ fn domain_id(s: &str) -> Option<String> {
 /// normalisation, so `Example.COM` repeats `example.com`.
 #[derive(Default)]
 pub struct Dedup {
-    seen: HashMap<String, usize>,
+    seen: FirstSeen<'static>,
 }
 
 impl Dedup {
@@ -407,7 +408,7 @@ impl Dedup {
                 false
             }
             None => {
-                self.seen.insert(name.to_owned(), index);
+                self.seen.insert(Cow::Owned(name.to_owned()), index);
                 true
             }
         }
