@@ -43,6 +43,42 @@ impl PlanOutcome {
     }
 }
 
+/// Sorts `items` by `key`, stably: a bottom-up merge sort. (The wasm's one
+/// sort: core's driftsort is 4 KB of it.)
+fn sort_stable_by_key<T: Copy, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+    let n = items.len();
+    let mut buf = items.to_vec();
+    // Each pass merges runs of `width` from one buffer into the other.
+    let mut in_items = true;
+    let mut width = 1;
+    while width < n {
+        let (src, dst): (&[T], &mut [T]) = if in_items {
+            (&*items, &mut buf[..])
+        } else {
+            (&buf[..], &mut *items)
+        };
+        for start in (0..n).step_by(2 * width) {
+            let (mid, end) = ((start + width).min(n), (start + 2 * width).min(n));
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut dst[start..end] {
+                // Left first on equal keys: stable.
+                if j >= end || (i < mid && key(&src[i]) <= key(&src[j])) {
+                    *slot = src[i];
+                    i += 1;
+                } else {
+                    *slot = src[j];
+                    j += 1;
+                }
+            }
+        }
+        in_items = !in_items;
+        width *= 2;
+    }
+    if !in_items {
+        items.copy_from_slice(&buf);
+    }
+}
+
 /// Picks `required.google + required.microsoft` candidates with the smallest
 /// total `price_cents` that satisfy the split rule; among equally cheap picks,
 /// earlier candidates win.
@@ -84,7 +120,7 @@ pub fn plan_domains(required: Split, candidates: &[AvailabilityRow]) -> PlanOutc
     }
 
     // Stable sort: equal prices keep candidate order.
-    usable.sort_by_key(|u| u.2);
+    sort_stable_by_key(&mut usable, |u| u.2);
     let (mut take_g, mut take_m, mut taken) = (0u64, 0u64, 0u64);
     // What each candidate was picked as, by index: the picks come out in
     // candidate order without a second sort.
@@ -180,4 +216,23 @@ fn shortages(g: u64, m: u64, go: u64, mo: u64, both: u64, rank: u64) -> Vec<Prob
         );
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_stable_by_key;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The merge sort is the standard library's stable sort.
+        #[test]
+        fn sort_stable_by_key_is_std_stable_sort(keys in prop::collection::vec(0i64..8, 0..300)) {
+            let items: Vec<(usize, i64)> = keys.into_iter().enumerate().collect();
+            let mut ours = items.clone();
+            sort_stable_by_key(&mut ours, |u| u.1);
+            let mut std = items;
+            std.sort_by_key(|u| u.1);
+            prop_assert_eq!(ours, std);
+        }
+    }
 }
