@@ -202,25 +202,30 @@ pub fn envelope(problems: &[Problem]) -> Value {
     }
     let mut details = first.details.clone().unwrap_or(Value::Null);
     if problems.len() > 1 {
-        if !details.is_object() {
-            details = Value::Object(serde_json::Map::new());
-        }
-        details["problems"] = Value::Array(
-            problems
-                .iter()
-                .map(|p| {
-                    let mut o = vec![
-                        ("code", p.code.as_str().into()),
-                        ("field", p.field.as_str().into()),
-                        ("message", p.message.as_str().into()),
-                    ];
-                    if let Some(d) = &p.details {
-                        o.push(("details", d.clone()));
-                    }
-                    crate::json::object(o)
-                })
-                .collect(),
+        let mut map = match details {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        map.insert(
+            "problems".into(),
+            Value::Array(
+                problems
+                    .iter()
+                    .map(|p| {
+                        let mut o = vec![
+                            ("code", p.code.as_str().into()),
+                            ("field", p.field.as_str().into()),
+                            ("message", p.message.as_str().into()),
+                        ];
+                        if let Some(d) = &p.details {
+                            o.push(("details", d.clone()));
+                        }
+                        crate::json::object(o)
+                    })
+                    .collect(),
+            ),
         );
+        details = Value::Object(map);
     }
     if !details.is_null() {
         error.insert("details".into(), details);

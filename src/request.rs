@@ -663,17 +663,21 @@ fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpReque
     for (name, value) in fields {
         let text = match value {
             Value::Null => continue,
-            Value::String(s) => s,
-            Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                .collect::<Vec<_>>()
-                .join(","),
-            other => other.to_string(),
+            Value::Array(items) => items.iter().map(query_text).collect::<Vec<_>>().join(","),
+            other => query_text(&other),
         };
         req.query.push((name, text));
     }
     Ok(req)
+}
+
+/// One query value as text: a string as itself, anything else as its JSON
+/// (by serde_json's writer, not `Value`'s Display: see `js::request::build`).
+fn query_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

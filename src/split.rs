@@ -327,7 +327,12 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
                     "; {}",
                     surplus(other, only, other_slots, other_only)
                 ));
-                details[format!("{}_only_indices", other.wire)] = other_only.clone().into();
+                if let serde_json::Value::Object(map) = &mut details {
+                    map.insert(
+                        format!("{}_only_indices", other.wire),
+                        other_only.clone().into(),
+                    );
+                }
             }
             problems.push(
                 Problem::new(codes::DOMAIN_COUNT_MISMATCH, "domains", message)

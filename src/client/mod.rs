@@ -467,8 +467,9 @@ fn reindex(field: &str, map: impl Fn(usize) -> Option<usize>) -> String {
     let Some(end) = rest.find(']') else {
         return field.to_owned();
     };
-    match rest[..end].parse::<usize>().ok().and_then(map) {
-        Some(i) => format!("domains[{i}]{}", &rest[end + 1..]),
+    let (index, tail) = (rest.get(..end), rest.get(end + 1..));
+    match index.and_then(|i| i.parse::<usize>().ok()).and_then(map) {
+        Some(i) => format!("domains[{i}]{}", tail.unwrap_or_default()),
         None => field.to_owned(),
     }
 }

@@ -43,9 +43,13 @@ pub(super) fn build(name: &str, first: &JsValue, second: &JsValue) -> Result<Htt
         return Err(PeekerError::new(
             codes::INVALID_REQUEST,
             format!(
-                // JSON-quoted: Debug's escaping would pull Unicode tables into the wasm.
+                // JSON-quoted by serde_json's writer. Not `{:?}`, and not
+                // `Value`'s Display: that writes through an io adapter whose
+                // error is a boxed String, and both bring core's Debug
+                // escaping (kilobytes) into the wasm.
                 "unknown endpoint {}; use a client method name such as \"orders.create\"",
-                serde_json::Value::from(crate::validate::names::show(name))
+                serde_json::to_string(crate::validate::names::show(name).as_str())
+                    .unwrap_or_default()
             ),
         )
         .with_field("name"));

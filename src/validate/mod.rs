@@ -128,7 +128,7 @@ pub fn depth_problem(text: &str) -> Option<Problem> {
                 if depth == 1 && bytes.first() == Some(&b'{') {
                     // Keys at the top level of an object; a value string there
                     // is overwritten by the next key before it matters.
-                    let raw = &text[start..end];
+                    let raw = text.get(start..end).unwrap_or_default();
                     // Unescaped as a JSON string.
                     top_key = match crate::json::parse(&format!("\"{raw}\"")) {
                         Some(Value::String(key)) => Some(key),

@@ -31,9 +31,9 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
     let url = url.trim().trim_end_matches('/');
     let lower = url.to_ascii_lowercase();
     let (secure, rest) = if lower.starts_with("https://") {
-        (true, &url[8..])
+        (true, url.get(8..).unwrap_or_default())
     } else if lower.starts_with("http://") {
-        (false, &url[7..])
+        (false, url.get(7..).unwrap_or_default())
     } else {
         return Err("must be an http(s) URL such as https://api.peeker.ai/partner/v1".into());
     };
@@ -88,7 +88,7 @@ pub fn show(value: &str) -> String {
     const MAX: usize = 60;
     let mut chars = value.char_indices();
     match (chars.nth(MAX - 1), chars.next()) {
-        (Some((cut, _)), Some(_)) => format!("{}…", &value[..cut]),
+        (Some((cut, _)), Some(_)) => format!("{}…", value.get(..cut).unwrap_or_default()),
         _ => value.to_owned(),
     }
 }
@@ -291,7 +291,8 @@ pub fn check_http_url(url: &str) -> Result<(), String> {
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+        .then(|| s.get(prefix.len()..))
+        .flatten()
 }
 
 #[cfg(test)]
