@@ -253,14 +253,15 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
         } else {
             format!("remove {}", submitted - need)
         };
-        let mut details = crate::json::object(vec![
+        let mut members = vec![
             ("required_count", need.into()),
             ("submitted_count", submitted.into()),
             ("missing_count", need.saturating_sub(submitted).into()),
-        ]);
+        ];
         if submitted > need {
-            details["excess_count"] = (submitted - need).into();
+            members.push(("excess_count", (submitted - need).into()));
         }
+        let details = crate::json::object(members);
         problems.push(
             Problem::new(
                 codes::DOMAIN_COUNT_MISMATCH,

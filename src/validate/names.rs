@@ -56,7 +56,10 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
             .unwrap_or("")
             .to_ascii_lowercase(),
     };
-    let port = authority[host.len().min(authority.len())..].strip_prefix(':');
+    let port = authority
+        .get(host.len()..)
+        .unwrap_or_default()
+        .strip_prefix(':');
     if host.is_empty()
         || host == "[]"
         || port.is_some_and(|p| p.parse::<u16>().map_or(true, |n| n == 0))
