@@ -106,48 +106,53 @@ impl Reader<'_> {
     /// After `[`.
     fn array(&mut self) -> Option<Value> {
         let mut items = Vec::new();
-        self.blanks();
-        if !self.eat(b']') {
-            loop {
-                items.push(self.value()?);
-                self.blanks();
-                if self.eat(b']') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    return None;
-                }
-            }
-        }
+        self.members(b']', |r| {
+            items.push(r.value()?);
+            Some(())
+        })?;
         Some(Value::Array(items))
     }
 
     /// After `{`.
     fn object(&mut self) -> Option<Value> {
         let mut map = Map::new();
+        self.members(b'}', |r| {
+            r.blanks();
+            if r.peek() != Some(b'"') {
+                return None;
+            }
+            let key = r.string()?;
+            r.blanks();
+            if !r.eat(b':') {
+                return None;
+            }
+            map.insert(key, r.value()?);
+            Some(())
+        })?;
+        Some(Value::Object(map))
+    }
+
+    /// Comma-separated `member`s up to `close`, none at all included; no
+    /// trailing comma.
+    fn members(
+        &mut self,
+        close: u8,
+        mut member: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
         self.blanks();
-        if !self.eat(b'}') {
-            loop {
-                self.blanks();
-                if self.peek() != Some(b'"') {
-                    return None;
-                }
-                let key = self.string()?;
-                self.blanks();
-                if !self.eat(b':') {
-                    return None;
-                }
-                map.insert(key, self.value()?);
-                self.blanks();
-                if self.eat(b'}') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    return None;
-                }
+        if self.eat(close) {
+            return Some(());
+        }
+        loop {
+            member(self)?;
+            self.blanks();
+            if self.eat(close) {
+                return Some(());
+            }
+            if !self.eat(b',') {
+                return None;
             }
         }
-        Some(Value::Object(map))
     }
 
     /// At the opening quote.
