@@ -12,7 +12,7 @@ use crate::model::*;
 use crate::validate;
 use schemars::{Schema, SchemaGenerator};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
 /// HTTP methods the API uses.
@@ -82,14 +82,14 @@ macro_rules! sig {
     (@args body: $t:ty = $p:path) => { Args::Body };
     (@args id, body: $t:ty = $p:path) => { Args::IdBody };
     (@args id, body?: $t:ty = $p:path) => { Args::IdOptionalBody };
-    (@args query: $t:ty = $p:path) => { Args::Query };
-    (@args query?: $t:ty = $p:path) => { Args::OptionalQuery };
+    (@args query: $t:ty) => { Args::Query };
+    (@args query?: $t:ty) => { Args::OptionalQuery };
 
     (@body $($x:ident)?) => { None };
     (@body $(id,)? body$(?)?: $t:ty = $p:path) => { Some(|g| g.subschema_for::<$t>()) };
-    (@body query$(?)?: $t:ty = $p:path) => { None };
+    (@body query$(?)?: $t:ty) => { None };
 
-    (@query query$(?)?: $t:ty = $p:path) => { Some(|g| g.subschema_for::<$t>()) };
+    (@query query$(?)?: $t:ty) => { Some(|g| g.subschema_for::<$t>()) };
     (@query $($x:tt)*) => { None };
 
     (@build $e:ident $id:ident $arg:ident) => { Ok(plain($e)) };
@@ -103,8 +103,8 @@ macro_rules! sig {
     (@build $e:ident $id:ident $arg:ident id, body?: $t:ty = $p:path) => {
         with_id_and($e, $id, $p($arg)).and_then(|(req, body)| with_optional_body(req, &body))
     };
-    (@build $e:ident $id:ident $arg:ident query$(?)?: $t:ty = $p:path) => {
-        with_query(plain($e), &parsed($p($arg))?)
+    (@build $e:ident $id:ident $arg:ident query$(?)?: $t:ty) => {
+        with_query(plain($e), parsed(validate::read_query($arg, <$t as validate::Query>::PARAMS))?)
     };
 
     (@fn $(#[$m:meta])* $f:ident $e:expr;) => {
@@ -126,7 +126,7 @@ macro_rules! sig {
             $e.build(Some(id), &body.map(to_json).transpose()?.unwrap_or(Value::Null))
         }
     };
-    (@fn $(#[$m:meta])* $f:ident $e:expr; query$(?)?: $t:ty = $p:path) => {
+    (@fn $(#[$m:meta])* $f:ident $e:expr; query$(?)?: $t:ty) => {
         $(#[$m])* pub fn $f(query: &$t) -> Result<HttpRequest> { $e.build(None, &to_json(query)?) }
     };
 }
@@ -258,7 +258,7 @@ endpoints! {
     }
     /// Bundles, oldest first.
     ListBundles = Get "/bundles" as "bundles.list" {
-        build: list_bundles(query?: ListBundlesQuery = validate::parse_list_bundles),
+        build: list_bundles(query?: ListBundlesQuery),
         response: 200 Page Bundle,
         retry_safe: true,
         access: Read,
@@ -291,7 +291,7 @@ endpoints! {
         access: Full,
     }
     ListUsers = Get "/users" as "users.list" {
-        build: list_users(query?: ListUsersQuery = validate::parse_list_users),
+        build: list_users(query?: ListUsersQuery),
         response: 200 Page User,
         retry_safe: true,
         access: Read,
@@ -331,7 +331,7 @@ endpoints! {
     }
     /// The latest import holding each domain (`?domains=a.com,b.com`, at most 100).
     LookupImports = Get "/domains/import" as "imports.lookup" {
-        build: lookup_imports(query: ImportLookupQuery = validate::parse_import_lookup),
+        build: lookup_imports(query: ImportLookupQuery),
         response: 200 One ImportLookup,
         retry_safe: true,
         access: Read,
@@ -357,7 +357,7 @@ endpoints! {
     }
     /// Inventory and connected domains.
     ListDomains = Get "/domains" as "domains.list" {
-        build: list_domains(query?: ListDomainsQuery = validate::parse_list_domains),
+        build: list_domains(query?: ListDomainsQuery),
         response: 200 Page Domain,
         retry_safe: true,
         access: Read,
@@ -384,14 +384,14 @@ endpoints! {
     }
     /// Order receipts, newest first.
     ListOrders = Get "/orders" as "orders.list" {
-        build: list_orders(query?: ListOrdersQuery = validate::parse_list_orders),
+        build: list_orders(query?: ListOrdersQuery),
         response: 200 Page OrderReceipt,
         retry_safe: true,
         access: Read,
     }
     /// Pending actions needing the partner's input (`status` defaults to `open`).
     ListPending = Get "/orders/pending" as "orders.pending" {
-        build: list_pending(query?: ListPendingQuery = validate::parse_list_pending),
+        build: list_pending(query?: ListPendingQuery),
         response: 200 Page PendingAction,
         retry_safe: true,
         access: Read,
@@ -411,7 +411,7 @@ endpoints! {
         access: Full,
     }
     ListSwaps = Get "/swaps" as "swaps.list" {
-        build: list_swaps(query?: ListSwapsQuery = validate::parse_list_swaps),
+        build: list_swaps(query?: ListSwapsQuery),
         response: 200 Page Swap,
         retry_safe: true,
         access: Read,
@@ -652,17 +652,11 @@ fn with_optional_body<T: Serialize>(req: HttpRequest, body: &T) -> Result<HttpRe
     Ok(req)
 }
 
-/// The query pairs of a typed query, in field order: unset fields are left
-/// out, numbers written in decimal, lists comma-joined.
-fn with_query<T: Serialize>(mut req: HttpRequest, query: &T) -> Result<HttpRequest> {
-    let text = serde_json::to_string(query).map_err(|_| encode_failed("query"))?;
-    // serde_json's `preserve_order`: the members in field order.
-    let Some(Value::Object(fields)) = crate::json::parse(&text) else {
-        return Ok(req);
-    };
-    for (name, value) in fields {
+/// The query pairs of checked query values, in parameter order: numbers in
+/// decimal, lists comma-joined.
+fn with_query(mut req: HttpRequest, values: Map<String, Value>) -> Result<HttpRequest> {
+    for (name, value) in values {
         let text = match value {
-            Value::Null => continue,
             Value::Array(items) => items.iter().map(query_text).collect::<Vec<_>>().join(","),
             other => query_text(&other),
         };

@@ -24,7 +24,7 @@ pub use bodies::{
     AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX, SAFE_INT,
 };
 pub use names::{is_registrable, normalize_domain, TWO_LEVEL_SUFFIXES};
-pub use queries::{IMPORT_LOOKUP_MAX, PER_PAGE_MAX};
+pub use queries::{Kind, Param, Query, IMPORT_LOOKUP_MAX, PER_PAGE_MAX};
 
 /// At most this many problems are returned; the last one then says how many
 /// more were found. Keeps the answer to a pathological body small.
@@ -48,6 +48,14 @@ fn capped<T>(r: Result<T, Vec<Problem>>) -> Result<T, Vec<Problem>> {
         }
         problems
     })
+}
+
+/// A list query's values to send, in its parameter order (see [`Query`]).
+pub fn read_query(
+    query: &Value,
+    params: &[Param],
+) -> Result<serde_json::Map<String, Value>, Vec<Problem>> {
+    capped(queries::read(query, params))
 }
 
 macro_rules! entry_points {
@@ -90,19 +98,19 @@ entry_points! {
     /// `POST /swaps/user_names`.
     parse_user_name_swap, validate_user_name_swap => UserNameSwap = bodies::parse_user_name_swap;
     /// `GET /bundles` query; `null` is no options.
-    parse_list_bundles, validate_list_bundles => ListBundlesQuery = queries::parse_list_bundles;
+    parse_list_bundles, validate_list_bundles => ListBundlesQuery = queries::parse::<ListBundlesQuery>;
     /// `GET /users` query.
-    parse_list_users, validate_list_users => ListUsersQuery = queries::parse_list_users;
+    parse_list_users, validate_list_users => ListUsersQuery = queries::parse::<ListUsersQuery>;
     /// `GET /domains` query.
-    parse_list_domains, validate_list_domains => ListDomainsQuery = queries::parse_list_domains;
+    parse_list_domains, validate_list_domains => ListDomainsQuery = queries::parse::<ListDomainsQuery>;
     /// `GET /orders` query.
-    parse_list_orders, validate_list_orders => ListOrdersQuery = queries::parse_list_orders;
+    parse_list_orders, validate_list_orders => ListOrdersQuery = queries::parse::<ListOrdersQuery>;
     /// `GET /orders/pending` query.
-    parse_list_pending, validate_list_pending => ListPendingQuery = queries::parse_list_pending;
+    parse_list_pending, validate_list_pending => ListPendingQuery = queries::parse::<ListPendingQuery>;
     /// `GET /swaps` query.
-    parse_list_swaps, validate_list_swaps => ListSwapsQuery = queries::parse_list_swaps;
+    parse_list_swaps, validate_list_swaps => ListSwapsQuery = queries::parse::<ListSwapsQuery>;
     /// `GET /domains/import?domains=…` lookup.
-    parse_import_lookup, validate_import_lookup => ImportLookupQuery = queries::parse_import_lookup;
+    parse_import_lookup, validate_import_lookup => ImportLookupQuery = queries::parse::<ImportLookupQuery>;
 }
 
 /// Deepest nesting a body may have (serde_json's own recursion limit).
