@@ -278,6 +278,11 @@ fn build_entry(entry: &Entry) -> Result {
     let mut opt = vec![
         bg.to_str().unwrap_or_default(),
         "-Oz",
+        // Lets loads and stores fold constant offsets (0.4 KB gzip off the
+        // validate wasm, 0.7 off the full one). True of Rust's wasm: the
+        // first 1 KB is the far end of the 1 MB stack, and the data starts
+        // at 1 MB.
+        "--low-memory-unused",
         "--strip-debug",
         "--strip-producers",
         "-o",
