@@ -5,7 +5,7 @@ import { webhookVerifier as __peeker_webhook_verifier } from "__JS_DIR__/verifie
 import { webhookHandler as __peeker_webhook_handler } from "__JS_DIR__/handle-webhook.js";
 export const { verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook } = __peeker_webhook_verifier({
   buffer: __peekerWebhookBuffer, key: __peekerWebhookKey, check: __peekerWebhookCheck, sign: __peekerWebhookSign,
-  memory: () => wasm.memory,
+  memory: () => wasm.memory, macs: __NATIVE_MACS__,
 });
 // Pure: a bundle that never uses handleWebhook leaves it (and its request
 // reading) out.

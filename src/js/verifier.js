@@ -7,7 +7,6 @@ import {
   orThrow, utf8, webhookHeaders, webhookPayload, webhookPayloadError, webhookSecrets, webhookSeconds,
 } from "./webhook-input.js";
 import { webhookEvent } from "./envelope.js";
-import { hasNativeHmac, nativeMacs } from "./native-hmac.js";
 
 /**
  * The error for a refused delivery (bad or stale signature, bad headers): an
@@ -34,12 +33,14 @@ const utf8Decode = new TextDecoder();
  * verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook and
  * handleWebhook over one wasm module's exports (`buffer`, `key`, `check`,
  * `sign`: the `__peekerWebhook*` calls of src/js/webhook.rs, which take and
- * return numbers; `memory`: a function giving its memory). JS reads the
+ * return numbers; `memory`: a function giving its memory; `macs`: Node's
+ * native HMAC, or undefined for the wasm's). JS reads the
  * inputs, writes them into the module's one buffer and parses the envelope;
  * the wasm decides. The body is copied once: into wasm memory, or into the
  * native HMAC.
  */
 export function webhookVerifier(wasm) {
+  const nativeMacs = wasm.macs;
   let at = 0; // the buffer's address, after the last `room`
   /** The buffer, at least `len` bytes, its contents kept; a view of wasm memory from `from`. */
   const room = (len) => {
@@ -147,7 +148,7 @@ export function webhookVerifier(wasm) {
 
   function resultSync(payload, input) {
     const { bytes, timestamp, secrets } = input;
-    const macs = hasNativeHmac() && timestamp !== undefined ? nativeMacs(secrets, timestamp, bytes ?? payload) : undefined;
+    const macs = nativeMacs !== undefined && timestamp !== undefined ? nativeMacs(secrets, timestamp, bytes ?? payload) : undefined;
     return result(payload, input, macs);
   }
 
@@ -177,7 +178,7 @@ export function webhookVerifier(wasm) {
     const input = inputs(payload, headers, secret, options);
     const { bytes, timestamp, secrets } = input;
     // Nothing to hash, a faster native HMAC (Node), or no Web Crypto at all.
-    if (timestamp === undefined || hasNativeHmac() || !globalThis.crypto?.subtle) {
+    if (timestamp === undefined || nativeMacs !== undefined || !globalThis.crypto?.subtle) {
       return eventOf(resultSync(payload, input));
     }
     let signed;

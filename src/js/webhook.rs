@@ -31,7 +31,7 @@ ship_js! {
     "/src/js/webhook-input.js" => webhookPayload,
     "/src/js/envelope.js" => webhookEvent,
     "/src/js/events.gen.js" => KNOWN_EVENT_TYPES,
-    "/src/js/native-hmac.js" => useNativeHmac,
+    "/src/js/native-hmac.js" => nodeMacs,
     "/src/js/read-capped.js" => readAtMost,
 }
 

@@ -142,11 +142,18 @@ pub fn package() -> Result {
             &stage.join(format!("{}_bg.wasm.b64.cjs", entry.stem)),
             &format!("{header}module.exports = \"{b64}\";\n"),
         )?;
-        let mut webhooks = if entry.webhooks {
+        let webhooks = if entry.webhooks {
             tail("webhooks.js")?
         } else {
             String::new()
         };
+        // Node's verifier takes the native HMAC; the others' bundles leave
+        // native-hmac.js out.
+        let webhooks_node = webhooks.replace(
+            "__NATIVE_MACS__",
+            "/* @__PURE__ */ __peeker_node_macs(__peeker_create_hmac)",
+        );
+        let mut webhooks = webhooks.replace("__NATIVE_MACS__", "undefined");
         // watchEvents (no wasm) is the main entry's and peeker-partner/watch's;
         // a webhook receiver's bundle does not carry it.
         if entry.name == "index" {
@@ -166,7 +173,7 @@ pub fn package() -> Result {
                  export {{ watchEvents }} from \"./watch.js\";\n"
             )
         } else {
-            format!("{node_hmac}{webhooks}")
+            format!("{node_hmac}{webhooks_node}")
         };
         for runtime in RUNTIMES {
             let mut text = format!("{glue}{}", tail(&format!("{runtime}.js"))?);
