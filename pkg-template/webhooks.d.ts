@@ -38,4 +38,4 @@ export {
   type HandleWebhookOptions,
   type EventType,
 } from "./peeker_partner.js";
-export * from "./errors.js";
+export { PeekerError, WebhookVerificationError } from "./errors.js";

@@ -5,4 +5,4 @@
 import __peeker_wasm from "./__STEM___bg.wasm.b64.cjs";
 import { inflateRawSync as __peeker_inflate } from "node:zlib";
 initSync({ module: __peeker_inflate(Buffer.from(__peeker_wasm, "base64")) });
-export * from "./errors.js";
+export __ERROR_CLASSES__ from "./errors.js";

@@ -4,4 +4,4 @@
 // precompiled WebAssembly.Module.
 import __peeker_wasm from "./__STEM___bg.wasm";
 initSync({ module: __peeker_wasm });
-export * from "./errors.js";
+export __ERROR_CLASSES__ from "./errors.js";

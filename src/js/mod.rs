@@ -26,6 +26,15 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+// The browser entries' synchronous inflater, which their auto-init code
+// imports (no Rust calls it): named here so that wasm-bindgen ships it with
+// every build.
+#[wasm_bindgen(module = "/src/js/inflate.js")]
+extern "C" {
+    #[allow(dead_code)]
+    fn inflate();
+}
+
 // Every request, response, event and code type, generated from the endpoint
 // table and the model by `cargo xtask codegen`.
 #[wasm_bindgen(typescript_custom_section)]

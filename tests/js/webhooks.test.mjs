@@ -95,9 +95,14 @@ test("the verifier keeps working across bodies that grow and shrink its buffer",
   }
 });
 
-test("both entries throw the same error classes", () => {
+test("both entries throw the same error classes; the verifier's exports only those it throws", () => {
   assert.equal(small.PeekerError, full.PeekerError);
   assert.equal(small.WebhookVerificationError, full.WebhookVerificationError);
+  const exported = ["PeekerError", "WebhookVerificationError", "checkWebhook", "handleWebhook", "isKnownEvent",
+    "signWebhook", "verifyWebhook", "verifyWebhookAsync"];
+  assert.deepEqual(Object.keys(small).sort(), exported);
+  const required = createRequire(import.meta.url)("peeker-partner/webhooks");
+  assert.deepEqual(Object.keys(required).sort(), exported);
 });
 
 test("now defaults to the current time", () => {

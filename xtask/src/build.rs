@@ -30,6 +30,9 @@ pub struct Entry {
     /// Whether it exports the webhook verifier (then `handleWebhook` is bound
     /// in JS, and Node computes the HMAC with node:crypto).
     pub webhooks: bool,
+    /// What it exports of errors.js: the verifier entry only the classes its
+    /// functions throw (a receiver's bundle carries no API error classes).
+    pub errors: &'static str,
 }
 
 pub const ENTRIES: &[Entry] = &[
@@ -41,6 +44,7 @@ pub const ENTRIES: &[Entry] = &[
         stem: "peeker_partner",
         features: "--config=build.rustflags=['-C','target-feature=+simd128']",
         webhooks: true,
+        errors: "*",
     },
     // Validators, split, planner, sizing and request builders: no client, no
     // transport, no verifier.
@@ -49,6 +53,7 @@ pub const ENTRIES: &[Entry] = &[
         stem: "peeker_validate",
         features: "--no-default-features --features validate",
         webhooks: false,
+        errors: "*",
     },
     // The verifier alone, for Workers that only receive webhooks. SHA-256 on
     // wasm SIMD (sha2's simd128 backend; every runtime the package supports
@@ -63,6 +68,7 @@ pub const ENTRIES: &[Entry] = &[
             --config=build.rustflags=['-C','target-feature=+simd128'] \
             --config=profile.release.opt-level='s'",
         webhooks: true,
+        errors: "{ PeekerError, WebhookVerificationError }",
     },
 ];
 
@@ -105,7 +111,8 @@ pub fn package() -> Result {
         )?;
     }
     for snippet in walk(&stage.join("snippets"))? {
-        if snippet.extension().is_some_and(|e| e == "js") {
+        // (inflate.js is the browser entries' alone: no CommonJS copy.)
+        if snippet.extension().is_some_and(|e| e == "js") && !snippet.ends_with("inflate.js") {
             let text = read(&snippet)?;
             to_commonjs(&cjs_specifiers(&text), &snippet.with_extension("cjs"))?;
         }
@@ -487,11 +494,13 @@ fn types_only(types: &str) -> String {
     out
 }
 
-/// Placeholders of the auto-init tails: the stem, errors.js and the folder of
+/// Placeholders of the auto-init tails: the stem, the error classes exported,
+/// errors.js and the folder of
 /// src/js/ as wasm-bindgen copied it (the other JS helpers sit next to errors.js).
 fn fill(text: &str, entry: &Entry, errors: &str) -> String {
     let js_dir = errors.rsplit_once('/').map_or("", |(dir, _)| dir);
     text.replace("__STEM__", entry.stem)
+        .replace("__ERROR_CLASSES__", entry.errors)
         .replace("__ERRORS_JS__", errors)
         .replace("__JS_DIR__", js_dir)
 }
