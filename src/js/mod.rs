@@ -26,13 +26,13 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-// The browser entries' synchronous inflater, which their auto-init code
+// The browser entries' synchronous LZMA decoder, which their auto-init code
 // imports (no Rust calls it): named here so that wasm-bindgen ships it with
 // every build.
-#[wasm_bindgen(module = "/src/js/inflate.js")]
+#[wasm_bindgen(module = "/src/js/unlzma.js")]
 extern "C" {
     #[allow(dead_code)]
-    fn inflate();
+    fn unlzma();
 }
 
 // Every request, response, event and code type, generated from the endpoint
