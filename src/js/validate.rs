@@ -117,7 +117,7 @@ pub fn required_domains(
     #[wasm_bindgen(unchecked_param_type = "CreateBundle | BundleSizing")] bundle: JsValue,
 ) -> JsResult {
     let value = from_js(&bundle, "").map_err(|e| js_error(ErrorKind::Validation, &e))?;
-    let sizing = sizing_of(&value).map_err(|e| js_error(ErrorKind::Validation, &e))?;
+    let sizing = sizing_of(value).map_err(|e| js_error(ErrorKind::Validation, &e))?;
     let result = sizing::required_domains(&sizing)
         .map_err(|p| js_error(ErrorKind::Validation, &PeekerError::validation(vec![p])))?;
     to_js(&result)
@@ -125,8 +125,7 @@ pub fn required_domains(
 
 /// The sizing of a bundle body, checked by the bundle validator (so every
 /// problem is reported at once). A preview does not need a `name` yet.
-fn sizing_of(value: &Value) -> Result<sizing::BundleSizing, PeekerError> {
-    let mut body = value.clone();
+fn sizing_of(mut body: Value) -> Result<sizing::BundleSizing, PeekerError> {
     if let Some(obj) = body.as_object_mut() {
         obj.entry("name").or_insert_with(|| Value::from("preview"));
     }
