@@ -10,7 +10,7 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import * as pp from "peeker-partner";
 import * as ppWebhooks from "peeker-partner/webhooks";
 import { clientRows } from "./client.mjs";
-import { bundledSizeRows, edgeBenchRows } from "./edge.mjs";
+import { bundledSizeRows, edgeBenchRows, importCostRows } from "./edge.mjs";
 import { printTable } from "./table.mjs";
 
 const rows = [];
@@ -164,8 +164,9 @@ for (const size of [1024, 20 * 1024]) {
   row(`  floor: raw node:crypto HMAC + JSON.parse ${kb}`, us(ours), `node:crypto ${us(tRaw)}`, ratio(tRaw));
 }
 
-// ---- the verifier-only entry as a bundler emits it -----------------------------
+// ---- the verifier-only entry as a bundler emits it, and each entry's import cost --
 rows.push(...(await bundledSizeRows()));
+rows.push(...(await importCostRows()));
 
 // ---- webhook verification at the edge: workerd and headless Chromium -------------
 rows.push(...(await edgeBenchRows()));
