@@ -1,5 +1,5 @@
 // LZMA (the raw stream of `xz --format=raw --lzma1`), synchronous: the browser
-// entries inline their wasm LZMA-compressed and base64-encoded (13 % smaller
+// entries inline their wasm LZMA-compressed and base64-encoded (12 % smaller
 // than DEFLATE at zopfli's best, and base64 of it gzips to about its size),
 // and browsers have no synchronous decompressor of their own. The build puts
 // a 5-byte header first: the properties byte (lc + 9 (lp + 5 pb)) and the
