@@ -162,12 +162,13 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
 // Allocators, per entry. The verifier-only entry (few, short-lived
 // allocations) uses lol_alloc, 3 KB (gzip) smaller than std's dlmalloc. The
 // validate entry uses talc, 2.1 KB smaller than dlmalloc as its browser
-// bundle inlines it, which its size budget needs: validateOrder and planDomains run 6-12 % slower on it (0.75
-// against 0.67 ms for 500 domains, 4.4 against 4.2 ms for 10,000 rows, min of
-// interleaved runs), well inside their budgets. The full entry, within its
+// bundle inlines it, which its size budget needs; on it validateOrder and
+// planDomains run 6-12 % slower (the same code with each allocator, min of
+// interleaved runs: 0.75 against 0.67 ms for 500 domains, 4.4 against 4.2 ms
+// for 10,000 rows), well inside their budgets. The full entry, within its
 // budget, keeps dlmalloc for speed. (lol_alloc's free list is too slow for
-// either: domains.availability over 10,000 names used 90 % of its rate budget
-// instead of 97 %, and validateOrder took 0.85 ms instead of 0.73.)
+// either: domains.availability over 10,000 names used 90 % of its rate
+// budget instead of 97 %, and validateOrder took 0.85 ms instead of 0.73.)
 #[cfg(all(feature = "validate", not(feature = "full")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
