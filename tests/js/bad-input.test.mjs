@@ -126,3 +126,38 @@ test("the verifier-only module (its own allocator) does not grow over 100,000 ve
   assert.equal(wasm.memory.buffer.byteLength, before, "wasm memory grew");
 });
 
+
+test("the validate module (its own allocator) answers as the full one, and does not grow over 20,000 calls", async () => {
+  const validate = await import("../../target/wasm-bindgen/peeker_validate/peeker_validate.js");
+  const wasm = validate.initSync({ module: readFileSync(new URL("../../pkg/peeker_validate_bg.wasm", import.meta.url)) });
+  const row = (i) => ({ domain: `acme-${i}.com`, available: i % 7 !== 0, price_cents: 1000 + ((i * 7919) % 900),
+    usable_for: i % 5 === 0 ? ["google"] : ["google", "microsoft"] });
+  const rows = (n) => Array.from({ length: n }, (_, i) => row(i));
+  const order = (n) => ({ user: "client@example.com", bundle_id: "bun_1", forwarding_url: "https://acme.com",
+    sequencer: { provider: "smartlead", client_id: 1, login_email: "ops@acme.com", login_password: "pw" },
+    domains: Array.from({ length: n }, (_, i) => (i % 50 === 49 ? `acme-${i - 1}.com` : `acme-${i}.com`)),
+    personas: [{ first_name: "A", last_name: "B", profile_picture_url: "" }] });
+  const outcome = (f) => { try { return f(); } catch (e) { return { thrown: e.constructor.name, code: e.code, problems: e.problems }; } };
+  const cases = [
+    (m, n) => m.validateOrder(order(n)),
+    (m, n) => m.planDomains({ google: n >> 2, microsoft: n >> 3 }, rows(n)),
+    (m, n) => m.checkDomainSplit({ google: 3, microsoft: 1 }, rows(n % 9)),
+    (m, n) => m.meterDomainSplit({ google: 3, microsoft: 1 }, rows(n % 9)),
+    (m, n) => m.buildRequest("orders.create", order(n)),
+    (m, n) => m.buildRequest("domains.list", { per_page: (n % 120) + 1, category: n % 2 ? "inventory" : "nope" }),
+    (m, n) => m.requiredDomains({ monthly_sending_volume: 1000 * n + 1, google_percent: n % 101, microsoft_percent: 100 - (n % 101) }),
+  ];
+  // Sizes from 1 to 2,000, so blocks of every size class are taken and given back.
+  const run = (calls, check) => {
+    for (let i = 0; i < calls; i++) {
+      const n = 1 + ((i * 7919) % (i % 10 === 0 ? 2000 : 60));
+      const c = cases[i % cases.length];
+      const got = outcome(() => c(validate, n));
+      if (check) assert.deepEqual(got, outcome(() => c(pp, n)), `case ${i % cases.length}, n = ${n}`);
+    }
+  };
+  run(700, true);
+  const before = wasm.memory.buffer.byteLength;
+  run(20_000, false);
+  assert.equal(wasm.memory.buffer.byteLength, before, "wasm memory grew");
+});
