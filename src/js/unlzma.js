@@ -3,7 +3,9 @@
 // than DEFLATE at zopfli's best, and base64 of it gzips to about its size),
 // and browsers have no synchronous decompressor of their own. The build puts
 // a 5-byte header first: the properties byte (lc + 9 (lp + 5 pb)) and the
-// output size (u32, little-endian). Corrupt data throws; it never loops.
+// output size (u32, little-endian). Data cut short, or a match reaching
+// back before the start, throws; other damage decodes to wrong bytes (the
+// module then fails to compile). Any input ends.
 export function unlzma(src) {
   const fail = () => { throw new Error("peeker-partner: corrupt wasm data"); };
   const props = src[0], lc = props % 9, lp = ((props / 9) | 0) % 5, pb = (props / 45) | 0;
@@ -16,12 +18,15 @@ export function unlzma(src) {
   const rc = Uint32Array.of(0xffffffff, 0);
   for (const end = pos + 4; pos < end; ) rc[1] = (rc[1] << 8) | src[pos++];
   const probs = (n) => new Uint16Array(n).fill(1024);
+  const normalize = () => {
+    if (rc[0] < 16777216) (rc[0] <<= 8), (rc[1] = (rc[1] << 8) | src[pos++]);
+  };
   const bit = (p, i) => {
     const prob = p[i], bound = (rc[0] >>> 11) * prob;
     let b = 0;
     if (rc[1] < bound) (rc[0] = bound), (p[i] = prob + ((2048 - prob) >> 5));
     else (rc[0] -= bound), (rc[1] -= bound), (p[i] = prob - (prob >> 5)), (b = 1);
-    if (rc[0] < 16777216) (rc[0] <<= 8), (rc[1] = (rc[1] << 8) | src[pos++]);
+    normalize();
     return b;
   };
   const tree = (p, base, bits) => {
@@ -100,7 +105,7 @@ export function unlzma(src) {
           for (let i = direct - 4; i > 0; i--) {
             rc[0] >>>= 1;
             high = 2 * high + (rc[1] >= rc[0] ? ((rc[1] -= rc[0]), 1) : 0);
-            if (rc[0] < 16777216) (rc[0] <<= 8), (rc[1] = (rc[1] << 8) | src[pos++]);
+            normalize();
           }
           rep0 += 16 * high + reverse(align, 0, 4);
         }

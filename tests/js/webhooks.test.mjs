@@ -6,6 +6,8 @@ import * as full from "peeker-partner";
 import * as small from "peeker-partner/webhooks";
 import { runScenarios, runScenariosAsync, SECRET, NOW, BODY, EVENT } from "./webhook-scenarios.mjs";
 
+const require = createRequire(import.meta.url);
+
 test("signWebhook matches an independent HMAC-SHA256 (node:crypto)", () => {
   const expected = createHmac("sha256", SECRET).update(`${NOW}.${BODY}`).digest("hex");
   assert.deepEqual(full.signWebhook(BODY, SECRET, { timestamp: NOW }), {
@@ -15,7 +17,6 @@ test("signWebhook matches an independent HMAC-SHA256 (node:crypto)", () => {
 });
 
 test("in Node the main entry's webhook functions are peeker-partner/webhooks' own (import and require)", () => {
-  const require = createRequire(import.meta.url);
   const [fullCjs, smallCjs] = [require("peeker-partner"), require("peeker-partner/webhooks")];
   for (const name of ["verifyWebhook", "checkWebhook", "verifyWebhookAsync", "signWebhook", "handleWebhook", "isKnownEvent"]) {
     assert.equal(typeof small[name], "function", name);
@@ -101,7 +102,7 @@ test("both entries throw the same error classes; the verifier's exports only tho
   const exported = ["PeekerError", "WebhookVerificationError", "checkWebhook", "handleWebhook", "isKnownEvent",
     "signWebhook", "verifyWebhook", "verifyWebhookAsync"];
   assert.deepEqual(Object.keys(small).sort(), exported);
-  const required = createRequire(import.meta.url)("peeker-partner/webhooks");
+  const required = require("peeker-partner/webhooks");
   assert.deepEqual(Object.keys(required).sort(), exported);
 });
 

@@ -500,8 +500,8 @@ fn types_only(types: &str) -> String {
 }
 
 /// Placeholders of the auto-init tails: the stem, the error classes exported,
-/// errors.js and the folder of
-/// src/js/ as wasm-bindgen copied it (the other JS helpers sit next to errors.js).
+/// errors.js and the folder of src/js/ as wasm-bindgen copied it (the other
+/// JS helpers sit next to errors.js).
 fn fill(text: &str, entry: &Entry, errors: &str) -> String {
     let js_dir = errors.rsplit_once('/').map_or("", |(dir, _)| dir);
     text.replace("__STEM__", entry.stem)
