@@ -9,17 +9,19 @@ import { chromium } from "playwright-core";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".wasm": "application/wasm", ".json": "application/json" };
 
-/** Serves the repository root read-only; returns {url, close}. */
-export async function serveRoot() {
+/** Serves `dir` (the repository root unless told) read-only; returns {url, close}. */
+export async function serveRoot(dir = ROOT) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    try {
-      const body = await readFile(join(ROOT, path));
-      res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
+    // An import without its extension (wasm-bindgen-test's run.js writes one) is the .js file.
+    for (const file of [path, `${path}.js`]) {
+      try {
+        const body = await readFile(join(dir, file));
+        res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+        return res.end(body);
+      } catch {}
     }
+    res.writeHead(404).end();
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };

@@ -581,48 +581,27 @@ fn link_into_node_modules(root: &Path) -> Result {
 }
 
 /// Runs tests/wasm.rs with wasm-bindgen-test, in Node or headless Chromium.
+/// In Chromium, tests/browser/wasm-runner.mjs is the runner: it serves
+/// and drives the page itself (why, in that file).
 pub fn wasm_tests(browser: bool) -> Result {
     let root = util::root();
     let mut cmd = util::command(
         env!("CARGO"),
         &["test", "--target", WASM_TARGET, "--test", "wasm"],
     );
-    cmd.current_dir(&root).env(
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-        "wasm-bindgen-test-runner",
-    );
-    if !browser {
-        return run(cmd);
-    }
-    // webdriver.json at the root carries Chromium's flags (root needs --no-sandbox).
-    cmd.env("WASM_BINDGEN_USE_BROWSER", "1")
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-    for attempt in 1..=BROWSER_ATTEMPTS {
-        match util::run_watched(&mut cmd, BROWSER_ATTEMPT_LIMIT)? {
-            util::Watched::Passed => return Ok(()),
-            // The harness printed its result: a test failed, which no retry hides.
-            util::Watched::Failed(out) if out.contains("test result: ") => {
-                return Err("wasm-bindgen-test in headless Chromium: a test failed".into())
-            }
-            _ if attempt < BROWSER_ATTEMPTS => println!(
-                "xtask: Chromium did not finish the test page (attempt {attempt} of {BROWSER_ATTEMPTS}); \
-                 starting ChromeDriver and Chromium afresh"
-            ),
-            _ => {}
-        }
-    }
-    Err(format!(
-        "wasm-bindgen-test in headless Chromium: Chromium did not finish the test page in {BROWSER_ATTEMPTS} attempts"
-    ))
+    let runner = if browser {
+        cmd.env("WASM_BINDGEN_USE_BROWSER", "1");
+        format!(
+            "node {}",
+            root.join("tests/browser/wasm-runner.mjs").display()
+        )
+    } else {
+        "wasm-bindgen-test-runner".to_owned()
+    };
+    cmd.current_dir(&root)
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner);
+    run(cmd)
 }
-
-/// A run in Chromium whose page never reports (seen once in CI: the renderer
-/// stuck before the test scripts loaded while ChromeDriver waited 300 s) is a
-/// hang of the browser, not a test result: it is stopped after this long and
-/// started afresh, at most `BROWSER_ATTEMPTS` times. The tests take a second.
-const BROWSER_ATTEMPT_LIMIT: std::time::Duration = std::time::Duration::from_secs(150);
-const BROWSER_ATTEMPTS: u32 = 3;
 
 fn crate_version() -> Result<String> {
     let manifest =

@@ -3,7 +3,7 @@
 //!
 //! Every command installs what it needs first, idempotently: the wasm32 target,
 //! wasm-bindgen-cli pinned to Cargo.lock, npm packages (`npm ci`, which brings
-//! `wasm-opt` from the npm `binaryen` package), Debian's chromium and chromedriver.
+//! `wasm-opt` from the npm `binaryen` package), Debian's chromium.
 
 mod build;
 mod codegen;

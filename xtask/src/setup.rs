@@ -76,20 +76,14 @@ fn is_newer(a: &Path, b: &Path) -> bool {
 }
 
 fn chromium() -> Result {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+    if Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }
-    step("apt-get install chromium chromium-driver (Debian's; nothing is downloaded elsewhere)");
+    step("apt-get install chromium (Debian's; nothing is downloaded elsewhere)");
     let install = || {
         run(util::command(
             "apt-get",
-            &[
-                "install",
-                "-y",
-                "--no-install-recommends",
-                "chromium",
-                "chromium-driver",
-            ],
+            &["install", "-y", "--no-install-recommends", "chromium"],
         ))
     };
     install().or_else(|_| {

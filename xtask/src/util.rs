@@ -1,11 +1,7 @@
 //! Small process helpers: every command is echoed, every failure names the command.
 
-use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -54,70 +50,6 @@ pub fn run(mut cmd: Command) -> Result {
     } else {
         Err(format!("{shown} failed ({status})"))
     }
-}
-
-/// How a watched command ended.
-pub enum Watched {
-    Passed,
-    /// It failed; its stdout.
-    Failed(String),
-    /// It ran past its limit and was killed.
-    Stopped,
-}
-
-/// Runs `cmd` in its own process group, its stdout shown as it comes and
-/// kept; past `limit` the whole group (browser and driver too) is killed.
-pub fn run_watched(cmd: &mut Command, limit: Duration) -> Result<Watched> {
-    let shown = format!("{cmd:?}");
-    println!("$ {}", shown.replace('"', ""));
-    let mut child = cmd
-        .process_group(0)
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start {shown}: {e}"))?;
-    let kept = Arc::new(Mutex::new(String::new()));
-    let reader = {
-        let kept = Arc::clone(&kept);
-        let stdout = child.stdout.take().expect("stdout is piped");
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(|l| l.ok()) {
-                println!("{line}");
-                let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
-                kept.push_str(&line);
-                kept.push('\n');
-            }
-        })
-    };
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break Some(status);
-        }
-        if start.elapsed() > limit {
-            println!(
-                "xtask: {shown} ran past {} s; stopping its process group",
-                limit.as_secs()
-            );
-            let _ = Command::new("kill")
-                .args(["-s", "KILL", "--", &format!("-{}", child.id())])
-                .status();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    // A browser process that left the group could hold stdout open: wait for
-    // the reader a little, not forever.
-    let drained = Instant::now();
-    while !reader.is_finished() && drained.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let out = std::mem::take(&mut *kept.lock().unwrap_or_else(|e| e.into_inner()));
-    Ok(match status {
-        None => Watched::Stopped,
-        Some(status) if status.success() => Watched::Passed,
-        Some(_) => Watched::Failed(out),
-    })
 }
 
 pub fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result {
