@@ -3,6 +3,7 @@
 
 use crate::api::Fail;
 use crate::api::TIERS;
+use crate::layers::MAX_KEY_LEN;
 use crate::server::{reply, reply_fail};
 use crate::state::EventRec;
 use crate::{lock, App, Faults};
@@ -212,8 +213,11 @@ async fn tier(State(app): State<Arc<App>>, body: Bytes) -> Response {
                 "tier is one of \"base\", \"premium\", \"vip\", \"vip_plus\"",
             ));
         };
-        if !key.starts_with("pk_test_") {
-            return Err(Fail::invalid("key", "key is a sandbox key, pk_test_…"));
+        if !key.starts_with("pk_test_") || key.len() > MAX_KEY_LEN {
+            return Err(Fail::invalid(
+                "key",
+                format!("key is a sandbox key, pk_test_… of at most {MAX_KEY_LEN} bytes"),
+            ));
         }
         app.commit(|st, _| {
             st.tiers.insert(key.clone(), tier.clone());

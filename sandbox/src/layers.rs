@@ -34,6 +34,11 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// a client that is still sending then gets the answer, not a broken pipe.
 const DRAIN_MAX: usize = 16 * MAX_BODY;
 
+/// Longest API key, in bytes (`pk_test_` included). A longer one is refused
+/// 401 by [`authenticate`], before the rate limit could remember it: the
+/// table holds up to 10,000 keys, so its memory stays a few MB.
+pub const MAX_KEY_LEN: usize = 256;
+
 /// The API key of a request and its preset (set by [`authentication`]).
 #[derive(Clone)]
 pub struct Key {
@@ -115,6 +120,11 @@ pub fn authenticate(headers: &HeaderMap) -> Result<(String, &'static str), Fail>
         ));
     };
     let key = key.trim();
+    if key.len() > MAX_KEY_LEN {
+        return Err(unauthorized(&format!(
+            "the API key is longer than {MAX_KEY_LEN} bytes; sandbox keys look like pk_test_…"
+        )));
+    }
     if key.starts_with("pk_live_") {
         return Err(unauthorized(
             "live keys (pk_live_…) are not accepted by the sandbox; use a pk_test_… key",

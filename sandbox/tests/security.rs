@@ -1,6 +1,7 @@
-//! The sandbox's own boundaries (issue 9, item 7), over real HTTP on
-//! 127.0.0.1: links never built from `Host`, a header read timeout, a
-//! bounded rate-limit table, and the admin token a non-loopback host needs.
+//! The sandbox's own boundaries (issue 9, item 7; issue 18, finding 9), over
+//! real HTTP on 127.0.0.1: links never built from `Host`, a header read
+//! timeout, a bounded rate-limit table, API keys of at most 256 bytes, and
+//! the admin token a non-loopback host needs.
 
 mod common;
 use common::*;
@@ -148,4 +149,50 @@ async fn a_public_host_needs_an_admin_token_which_guards_the_controls() {
         "{shown}"
     );
     sb.handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_api_key_is_refused_before_the_rate_limit_remembers_it() {
+    let sb = Sandbox::default().await;
+    assert_eq!(sb.get("/me").await.status, 200);
+    assert_eq!(sb.state().await["rate_limit_keys"], 1);
+
+    // 256 bytes is the longest key; one byte more is refused.
+    let longest = format!("pk_test_{}", "k".repeat(256 - 8));
+    let me = sb.send("GET", "/me", None, Some(&longest)).await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    let over = format!("{longest}k");
+    let me = sb.send("GET", "/me", None, Some(&over)).await;
+    assert_eq!((me.status, me.code()), (401, "unauthorized"), "{}", me.body);
+    assert!(!me.body.to_string().contains(&over[..40]), "key echoed");
+    let tier = sb
+        .post("/_sandbox/tier", &json!({ "key": over, "tier": "vip" }))
+        .await;
+    assert_eq!((tier.status, tier.field()), (400, "key"), "{}", tier.body);
+    assert_eq!(sb.state().await["rate_limit_keys"], 2);
+
+    // 2,000 distinct 60 KiB keys (120 MB of headers): every one refused,
+    // none stored, so the table does not grow.
+    let sb = Arc::new(sb);
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..8 {
+        let sb = sb.clone();
+        tasks.spawn(async move {
+            let mut refused = 0;
+            for i in 0..250 {
+                let key = format!("pk_test_{worker}_{i}_{}", "x".repeat(60 * 1024));
+                let r = sb.send("GET", "/me", None, Some(&key)).await;
+                refused += usize::from((r.status, r.code()) == (401, "unauthorized"));
+            }
+            refused
+        });
+    }
+    let mut refused = 0;
+    while let Some(n) = tasks.join_next().await {
+        refused += n.unwrap();
+    }
+    assert_eq!(refused, 2000);
+    assert_eq!(sb.state().await["rate_limit_keys"], 2);
+    assert_eq!(sb.handle.app.rate.lock().unwrap().len(), 2);
+    Arc::into_inner(sb).unwrap().handle.stop().await;
 }
