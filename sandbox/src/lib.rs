@@ -54,6 +54,10 @@ pub struct Config {
     pub log_requests: bool,
     /// Time a client has to send a request's headers.
     pub header_read_timeout: std::time::Duration,
+    /// Time a client has to send a whole request, headers and body, counted
+    /// from when the connection is ready for it (accepted, or the previous
+    /// answer given); then `408 request_timeout` and the connection closed.
+    pub request_timeout: std::time::Duration,
     /// Required (`Authorization: Bearer …`) on `/_sandbox/*` when set; a
     /// `host` other than loopback refuses to start without it.
     pub admin_token: Option<String>,
@@ -73,6 +77,7 @@ impl std::fmt::Debug for Config {
             .field("db", &self.db)
             .field("log_requests", &self.log_requests)
             .field("header_read_timeout", &self.header_read_timeout)
+            .field("request_timeout", &self.request_timeout)
             .field(
                 "admin_token",
                 &self.admin_token.as_ref().map(|_| "[redacted]"),
@@ -98,6 +103,7 @@ impl Default for Config {
             db: None,
             log_requests: true,
             header_read_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(30),
             admin_token: None,
         }
     }

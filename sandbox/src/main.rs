@@ -48,6 +48,11 @@ struct Args {
     /// TOKEN`); needed when --host is not loopback.
     #[arg(long)]
     admin_token: Option<String>,
+    /// Seconds a client has to send a whole request, headers and body,
+    /// from when the connection is ready for it; then 408 request_timeout
+    /// and the connection is closed. Headers alone: 10 s at most.
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    request_timeout: u64,
     /// Do not log one line per request.
     #[arg(long)]
     quiet: bool,
@@ -59,6 +64,9 @@ fn check(args: &Args) -> Result<(), String> {
     }
     if !(0.0..=1.0).contains(&args.duplicate_rate) {
         return Err("--duplicate-rate must be between 0 and 1".into());
+    }
+    if args.request_timeout == 0 {
+        return Err("--request-timeout must be at least 1 second".into());
     }
     if args.webhook_secret.is_empty() {
         return Err("--webhook-secret must not be empty".into());
@@ -90,6 +98,7 @@ async fn main() {
         db: args.db,
         log_requests: !args.quiet,
         admin_token: args.admin_token,
+        request_timeout: std::time::Duration::from_secs(args.request_timeout),
         ..Config::default()
     };
     let summary = cfg.clone();

@@ -1,7 +1,7 @@
 //! The sandbox's own boundaries (issue 9, item 7; issue 18, finding 9), over
 //! real HTTP on 127.0.0.1: links never built from `Host`, a header read
-//! timeout, a bounded rate-limit table, API keys of at most 256 bytes, and
-//! the admin token a non-loopback host needs.
+//! timeout and a whole-request timeout, a bounded rate-limit table, API keys
+//! of at most 256 bytes, and the admin token a non-loopback host needs.
 
 mod common;
 use common::*;
@@ -195,4 +195,90 @@ async fn a_long_api_key_is_refused_before_the_rate_limit_remembers_it() {
     assert_eq!(sb.state().await["rate_limit_keys"], 2);
     assert_eq!(sb.handle.app.rate.lock().unwrap().len(), 2);
     Arc::into_inner(sb).unwrap().handle.stop().await;
+}
+
+/// Sends `head`, then one byte of body every 200 ms (at most 50); the
+/// answer read until the server closes, and how long that took; `None` if
+/// the connection is still open after 6 s.
+async fn dribble(addr: std::net::SocketAddr, head: &str) -> Option<(String, Duration)> {
+    let s = TcpStream::connect(addr).await.unwrap();
+    let (mut r, mut w) = s.into_split();
+    let t0 = std::time::Instant::now();
+    w.write_all(head.as_bytes()).await.unwrap();
+    let writer = tokio::spawn(async move {
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if w.write_all(b" ").await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = Vec::new();
+    // A reset after the answer still counts as closed: the answer was read.
+    let done = tokio::time::timeout(Duration::from_secs(6), r.read_to_end(&mut out)).await;
+    writer.abort();
+    let _read_or_reset = done.ok()?;
+    Some((String::from_utf8_lossy(&out).into_owned(), t0.elapsed()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_sent_slowly_is_cut_off_at_the_request_timeout() {
+    assert_eq!(Config::default().request_timeout, Duration::from_secs(30));
+    let sb = Sandbox::start(Config {
+        request_timeout: Duration::from_secs(2),
+        ..config()
+    })
+    .await;
+    let addr = sb.handle.addr;
+    let body_head = |path: &str| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pk_test_slow\r\n\
+             Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
+        )
+    };
+    // A body at 5 bytes/s, to the API and to a control; headers at 5 bytes/s
+    // (the header timeout alone is 10 s).
+    let (api_head, control_head) = (
+        body_head("/partner/v1/orders"),
+        body_head("/_sandbox/faults"),
+    );
+    let (api, control, headers) = tokio::join!(
+        dribble(addr, &api_head),
+        dribble(addr, &control_head),
+        dribble(addr, "GET /partner/v1/me HTTP/1.1\r\nHost: x\r\nX-Slow: "),
+    );
+    for (what, got) in [("api body", api), ("control body", control)] {
+        let (answer, took) = got.unwrap_or_else(|| panic!("{what}: still open after 6 s"));
+        assert!(took < Duration::from_secs(5), "{what}: {took:?}");
+        assert!(answer.starts_with("HTTP/1.1 408"), "{what}: {answer}");
+        assert!(
+            answer.contains("peeker-request-id: req_"),
+            "{what}: {answer}"
+        );
+        let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        assert_eq!(body["error"]["code"], "request_timeout", "{what}: {body}");
+        assert!(body["error"]["message"].is_string(), "{what}: {body}");
+    }
+    let (_, took) = headers.expect("slow headers: still open after 6 s");
+    assert!(took < Duration::from_secs(5), "slow headers: {took:?}");
+
+    // An answered request's connection, left idle, is closed too.
+    let idle = raw_exchange(
+        addr,
+        "GET /partner/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pk_test_idle\r\n\r\n",
+    );
+    let idle = tokio::time::timeout(Duration::from_secs(5), idle).await;
+    let idle = idle
+        .expect("idle keep-alive: still open after 5 s")
+        .unwrap();
+    assert!(idle.starts_with("HTTP/1.1 200"), "{idle}");
+
+    // Nothing was committed, and the server still answers.
+    assert_eq!(sb.get("/me").await.status, 200);
+    assert_eq!(sb.state().await["orders"], 0);
+    assert_eq!(
+        sb.get("/_sandbox/faults").await.body["data"]["latency_ms"],
+        0
+    );
+    sb.handle.stop().await;
 }
