@@ -58,6 +58,9 @@ pub struct Config {
     /// from when the connection is ready for it (accepted, or the previous
     /// answer given); then `408 request_timeout` and the connection closed.
     pub request_timeout: std::time::Duration,
+    /// Connections served at once; past it new ones wait in the listen
+    /// backlog until one closes.
+    pub max_connections: usize,
     /// Required (`Authorization: Bearer …`) on `/_sandbox/*` when set; a
     /// `host` other than loopback refuses to start without it.
     pub admin_token: Option<String>,
@@ -78,6 +81,7 @@ impl std::fmt::Debug for Config {
             .field("log_requests", &self.log_requests)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("max_connections", &self.max_connections)
             .field(
                 "admin_token",
                 &self.admin_token.as_ref().map(|_| "[redacted]"),
@@ -104,6 +108,7 @@ impl Default for Config {
             log_requests: true,
             header_read_timeout: std::time::Duration::from_secs(10),
             request_timeout: std::time::Duration::from_secs(30),
+            max_connections: 512,
             admin_token: None,
         }
     }

@@ -53,6 +53,10 @@ struct Args {
     /// and the connection is closed. Headers alone: 10 s at most.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     request_timeout: u64,
+    /// Connections served at once; past it new connections wait (in the
+    /// listen backlog) until one closes.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    max_connections: usize,
     /// Do not log one line per request.
     #[arg(long)]
     quiet: bool,
@@ -67,6 +71,9 @@ fn check(args: &Args) -> Result<(), String> {
     }
     if args.request_timeout == 0 {
         return Err("--request-timeout must be at least 1 second".into());
+    }
+    if args.max_connections == 0 {
+        return Err("--max-connections must be at least 1".into());
     }
     if args.webhook_secret.is_empty() {
         return Err("--webhook-secret must not be empty".into());
@@ -99,6 +106,7 @@ async fn main() {
         log_requests: !args.quiet,
         admin_token: args.admin_token,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        max_connections: args.max_connections,
         ..Config::default()
     };
     let summary = cfg.clone();

@@ -1,6 +1,7 @@
 //! HTTP: the accept loop (own, so a request can be answered by closing the
-//! connection), request ids and logging, and the router: the `/_sandbox`
-//! controls (`controls`) and the API with its layers (`layers`).
+//! connection; it also caps the connections served at once and bounds the
+//! time to send a request), request ids and logging, and the router: the
+//! `/_sandbox` controls (`controls`) and the API with its layers (`layers`).
 
 use crate::api::Fail;
 use crate::{lock, App};
@@ -21,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Notify};
+use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt;
@@ -41,13 +42,29 @@ pub async fn serve(app: Arc<App>, listener: TcpListener, mut stop: watch::Receiv
         header: app.cfg.header_read_timeout.min(app.cfg.request_timeout),
         request: app.cfg.request_timeout,
     };
+    // At the cap the loop stops accepting: new connections wait in the
+    // kernel's listen backlog (and past it are not completed) until a
+    // served one closes, which the timeouts above bound for idle and slow
+    // clients. A burst of honest clients is served late rather than failed.
+    let slots = Arc::new(Semaphore::new(app.cfg.max_connections.max(1)));
     let router = router(app);
     let mut conns = JoinSet::new();
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            _ = stop.changed() => break,
+        };
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    conns.spawn(connection(router.clone(), stream, limits));
+                    let router = router.clone();
+                    conns.spawn(async move {
+                        connection(router, stream, limits).await;
+                        drop(slot);
+                    });
                 }
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
             },

@@ -1,7 +1,8 @@
 //! The sandbox's own boundaries (issue 9, item 7; issue 18, finding 9), over
 //! real HTTP on 127.0.0.1: links never built from `Host`, a header read
-//! timeout and a whole-request timeout, a bounded rate-limit table, API keys
-//! of at most 256 bytes, and the admin token a non-loopback host needs.
+//! timeout and a whole-request timeout, a connection cap, a bounded
+//! rate-limit table, API keys of at most 256 bytes, and the admin token a
+//! non-loopback host needs.
 
 mod common;
 use common::*;
@@ -280,5 +281,78 @@ async fn a_request_sent_slowly_is_cut_off_at_the_request_timeout() {
         sb.get("/_sandbox/faults").await.body["data"]["latency_ms"],
         0
     );
+    sb.handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_past_the_cap_wait_for_a_free_slot() {
+    assert_eq!(Config::default().max_connections, 512);
+    let sb = Sandbox::start(Config {
+        max_connections: 2,
+        ..config()
+    })
+    .await;
+    let addr = sb.handle.addr;
+    let me = |key: &str| {
+        format!(
+            "GET /partner/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n\
+             Connection: close\r\n\r\n"
+        )
+    };
+    // Two connections take both slots (sending nothing yet).
+    let first = TcpStream::connect(addr).await.unwrap();
+    let second = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // A third connects (the kernel's listen backlog) but is not served...
+    let third_head = me("pk_test_third");
+    let third = tokio::spawn(async move { raw_exchange(addr, &third_head).await });
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !third.is_finished(),
+        "a third connection was served past the cap"
+    );
+
+    // ...until a slot is free.
+    drop(first);
+    let answer = tokio::time::timeout(Duration::from_secs(5), third)
+        .await
+        .expect("served once a slot is free")
+        .unwrap()
+        .expect("answered");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // The connection that kept its slot is served as usual.
+    let mut second = second;
+    second
+        .write_all(me("pk_test_second").as_bytes())
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), second.read_to_end(&mut out))
+        .await
+        .expect("answered")
+        .unwrap();
+    assert!(out.starts_with(b"HTTP/1.1 200"));
+    sb.handle.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_give_their_slots_back_at_the_timeout() {
+    let sb = Sandbox::start(Config {
+        max_connections: 1,
+        request_timeout: Duration::from_secs(1),
+        ..config()
+    })
+    .await;
+    // A client that connects and sends nothing holds the only slot for at
+    // most the timeout; the next client is then served.
+    let _silent = TcpStream::connect(sb.handle.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let t0 = std::time::Instant::now();
+    let me = tokio::time::timeout(Duration::from_secs(5), sb.get("/me")).await;
+    assert_eq!(me.expect("served within 5 s").status, 200);
+    let waited = t0.elapsed();
+    assert!(waited >= Duration::from_millis(500), "{waited:?}");
     sb.handle.stop().await;
 }
