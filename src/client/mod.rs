@@ -7,12 +7,14 @@ use crate::json::{object, take};
 use crate::model::ApiError;
 use crate::request::{Endpoint, HttpRequest};
 use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
+use crate::scrub::Scrubber;
 use crate::transport::{self, Answer, NoAnswer};
 use crate::validate::read::Dedup;
 use serde_json::Value;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
@@ -45,6 +47,30 @@ pub struct CallOptions {
     pub signal: Option<AbortSignal>,
     pub timeout_ms: u32,
     pub max_retries: u32,
+    /// Scrubbed from what `onRetry` is shown.
+    pub secrets: Rc<Secrets>,
+}
+
+/// A call's secrets (the key, the Smartlead credentials its arguments
+/// carry), gathered when first needed: a retry shown to `onRetry`, or a
+/// failure. Not `Debug`: it holds them.
+pub struct Secrets {
+    gather: Box<dyn Fn() -> Vec<String>>,
+    scrubber: OnceCell<Scrubber>,
+}
+
+impl Secrets {
+    pub fn new(gather: Box<dyn Fn() -> Vec<String>>) -> Self {
+        Secrets {
+            gather,
+            scrubber: OnceCell::new(),
+        }
+    }
+
+    pub fn scrubber(&self) -> &Scrubber {
+        self.scrubber
+            .get_or_init(|| Scrubber::new(&(self.gather)()))
+    }
 }
 
 /// Why a call failed.
@@ -162,7 +188,8 @@ impl Client {
             ) {
                 Decision::Stop => return Err(failure),
                 Decision::Retry { delay_ms, reason } => {
-                    self.notify_retry(request, &failure, retries + 1, delay_ms, reason.as_str());
+                    let info = (retries + 1, delay_ms, reason.as_str());
+                    self.notify_retry(request, &failure, info, &opts.secrets);
                     if !transport::sleep(delay_ms, signal).await {
                         return Err(Failure::Aborted);
                     }
@@ -183,14 +210,14 @@ impl Client {
     }
 
     /// `onRetry({attempt, delayMs, reason, method, path, status?, code?, requestId?})`.
-    /// Nothing secret: no key, no body. A throwing hook is ignored.
+    /// Nothing secret: no key, no body; the server's `code` and request id
+    /// scrubbed of the call's secrets. A throwing hook is ignored.
     fn notify_retry(
         &self,
         request: &HttpRequest,
         failure: &Failure,
-        attempt: u32,
-        delay_ms: u64,
-        reason: &str,
+        (attempt, delay_ms, reason): (u32, u64, &str),
+        secrets: &Secrets,
     ) {
         let Some(hook) = &self.config.on_retry else {
             return;
@@ -209,10 +236,11 @@ impl Client {
             ..
         } = failure
         {
+            let scrub = secrets.scrubber();
             info.push(("status", (*status).into()));
-            info.push(("code", error.code.as_str().into()));
+            info.push(("code", scrub.text(&error.code).into()));
             if let Some(id) = request_id {
-                info.push(("requestId", id.as_str().into()));
+                info.push(("requestId", scrub.text(id).into()));
             }
         }
         let _ = hook.call1(&JsValue::UNDEFINED, &js_object(&info));

@@ -5,7 +5,7 @@
 
 use super::request::build;
 use super::{from_js, js_error, ErrorKind};
-use crate::client::{CallOptions, Client, Config, Failure};
+use crate::client::{CallOptions, Client, Config, Failure, Secrets};
 use crate::error::{codes, PeekerError};
 use crate::json::take;
 use crate::model::ApiError;
@@ -286,7 +286,11 @@ fn in_browser() -> bool {
     })
 }
 
-fn call_options(client: &Client, options: &JsValue) -> Result<CallOptions, PeekerError> {
+fn call_options(
+    client: &Client,
+    options: &JsValue,
+    secrets: &Rc<Secrets>,
+) -> Result<CallOptions, PeekerError> {
     let signal = get(options, "signal");
     let signal = if absent(&signal) {
         None
@@ -308,6 +312,7 @@ fn call_options(client: &Client, options: &JsValue) -> Result<CallOptions, Peeke
             2_147_483_647,
         )?,
         max_retries: count(options, "maxRetries", client.config.max_retries, 0, 100)?,
+        secrets: secrets.clone(),
     })
 }
 
@@ -318,18 +323,22 @@ fn run(
     second: JsValue,
     options: JsValue,
 ) -> js_sys::Promise {
-    future_to_promise(async move {
-        match execute(&client, &name, &first, &second, &options).await {
-            Ok(v) => Ok(v),
-            Err(f) => {
-                let mut secrets: Vec<String> = client.config.key.iter().cloned().collect();
-                for arg in [&first, &second] {
-                    if let Ok(v) = from_js(arg, "") {
-                        credentials(&v, &mut secrets);
-                    }
-                }
-                Err(to_js_error(&name, f, &Scrubber::new(&secrets)))
+    // The key and the credentials the arguments carry, read when first
+    // needed (onRetry or a failure).
+    let (key, args) = (client.config.key.clone(), [first.clone(), second.clone()]);
+    let secrets = Rc::new(Secrets::new(Box::new(move || {
+        let mut secrets: Vec<String> = key.iter().cloned().collect();
+        for arg in &args {
+            if let Ok(v) = from_js(arg, "") {
+                credentials(&v, &mut secrets);
             }
+        }
+        secrets
+    })));
+    future_to_promise(async move {
+        match execute(&client, &name, &first, &second, &options, &secrets).await {
+            Ok(v) => Ok(v),
+            Err(f) => Err(to_js_error(&name, f, secrets.scrubber())),
         }
     })
 }
@@ -340,8 +349,9 @@ async fn execute(
     first: &JsValue,
     second: &JsValue,
     options: &JsValue,
+    secrets: &Rc<Secrets>,
 ) -> Result<JsValue, Failure> {
-    let opts = call_options(client, options)?;
+    let opts = call_options(client, options, secrets)?;
     match Helper::find(name).map(|h| h.kind) {
         Some(HelperKind::Availability) => {
             let names = match from_js(first, "domains")? {
