@@ -46,6 +46,8 @@ async function route(request, env, ctx) {
   }
   const retry = /^\/forwarding\/failed\/(\d{1,15})\/retry$/.exec(path);
   if ((path === "/forwarding/failed" && request.method === "GET") || (retry && request.method === "POST")) {
+    // Server calls only: any Origin (a browser) is refused, whatever the token.
+    if (request.headers.has("origin")) return fail(403, "forbidden", "the forwarding routes are for servers, not browsers");
     const auth = authorize(request, env, "forwarding.admin");
     if (auth.response) return auth.response;
     return retry ? retryFailed(env, Number(retry[1])) : listFailed(env);

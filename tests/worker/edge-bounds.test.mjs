@@ -1,0 +1,179 @@
+// Issue 18, findings 3, 4 and 10, in workerd (wrangler dev --local) over real
+// HTTP on 127.0.0.1:
+//  - 3: an order's stream is bounded (watchers per order and per token `sub`,
+//    429 past either), and a watcher that never reads is dropped once it is a
+//    bounded number of bytes behind, without delaying a watcher that reads;
+//  - 4: only a 2xx from the forwarding target is delivered (a 404 is retried),
+//    and concurrent retries of one dead letter deliver it once;
+//  - 10: the forwarding admin routes refuse any request with an Origin header.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+import { mintBrowserToken, signWebhook } from "peeker-partner";
+import { freePort, migrate, startWorker, tempDir } from "./wrangler.mjs";
+
+const SECRET = "whsec_edge_bounds_5d2a";
+const FORWARD_SECRET = "whsec_forward_bounds_8e41";
+const TOKEN_SECRET = "proxy-token-secret-for-bounds-tests-0123456789";
+const FRONTEND = "http://127.0.0.1:5174";
+const exp = Math.floor(Date.now() / 1000) + 3600;
+// Streams of orders no sub owns: the account-wide read scope where the package
+// has it (events.readAll, an account scope), else events.read.
+const reader = (sub) => {
+  try {
+    return mintBrowserToken(TOKEN_SECRET, { sub, scope: "events.read events.readAll", exp }, { accountScopes: true });
+  } catch {
+    return mintBrowserToken(TOKEN_SECRET, { sub, scope: "events.read", exp });
+  }
+};
+const ADMIN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_admin", scope: "forwarding.admin", exp }, { accountScopes: true });
+const admin = { authorization: `Bearer ${ADMIN}` };
+
+let worker, target;
+// The forwarding target: answers by event id from `plan` (a list of statuses,
+// then 200) after `delayMs`, and records every request.
+const received = [];
+const plan = new Map();
+let delayMs = 0;
+const sockets = new Set(); // raw connections opened by the tests, destroyed in after()
+
+before(async () => {
+  target = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const id = req.headers["peeker-event-id"];
+      received.push(id);
+      const statuses = plan.get(id) ?? [];
+      const status = statuses.length ? statuses.shift() : 200;
+      setTimeout(() => res.writeHead(status).end(), delayMs);
+    });
+  });
+  const port = await freePort();
+  await new Promise((r) => target.listen(port, "127.0.0.1", r));
+  const persistTo = tempDir("peeker-worker-bounds-");
+  await migrate(persistTo);
+  worker = await startWorker({
+    persistTo,
+    vars: {
+      PEEKER_WEBHOOK_SECRET: SECRET, PROXY_TOKEN_SECRET: TOKEN_SECRET, ALLOWED_ORIGINS: FRONTEND,
+      FORWARD_URL: `http://127.0.0.1:${port}/hook`, FORWARD_SECRET, FORWARD_RETRY_SECONDS: "0",
+    },
+  });
+});
+
+after(async () => {
+  for (const s of sockets) s.destroy();
+  await worker?.stop();
+  target?.close();
+  target?.closeAllConnections?.();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const until = async (check, what, ms = 60_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+};
+
+const envelope = (id, type, orderId, pad = "") =>
+  JSON.stringify({ id, type, created_at: "2026-05-08T12:00:00Z", data: { id: orderId, status: type.slice(6), pad } });
+
+async function deliver(body) {
+  const res = await fetch(`${worker.url}/webhooks/peeker`, {
+    method: "POST", headers: { "content-type": "application/json", ...signWebhook(body, SECRET) }, body,
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/** Opens a stream; returns the response (status checked by the caller) and an abort. */
+async function open(orderId, sub) {
+  const controller = new AbortController();
+  const res = await fetch(`${worker.url}/events/stream?order_id=${orderId}`, {
+    headers: { authorization: `Bearer ${reader(sub)}` }, signal: controller.signal,
+  });
+  return { res, close: () => { controller.abort(); res.body?.cancel().catch(() => {}); } };
+}
+
+/**
+ * A watcher that connects and never reads: a raw socket, paused before the
+ * first byte (the kernel's receive buffer stays small, so the server feels it).
+ * `drain()` later reads what the server sent until it closes the connection
+ * or `ms` pass: {bytes, frames, ended}.
+ */
+function stalled(orderId, sub) {
+  const port = new URL(worker.url).port;
+  const socket = connect({ host: "127.0.0.1", port: Number(port) });
+  sockets.add(socket);
+  socket.pause();
+  socket.write(`GET /events/stream?order_id=${orderId} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`
+    + `Authorization: Bearer ${reader(sub)}\r\nAccept: text/event-stream\r\n\r\n`);
+  let ended = false;
+  socket.once("close", () => (ended = true));
+  socket.on("error", () => {});
+  return {
+    socket,
+    drain: (ms) => new Promise((resolve) => {
+      let bytes = 0, head = "", tail = "", frames = 0;
+      const done = () => {
+        clearTimeout(timer);
+        resolve({ bytes, frames, ended, head: head.slice(0, 40) });
+      };
+      const timer = setTimeout(done, ms);
+      socket.on("data", (d) => {
+        bytes += d.length;
+        // Count `id:` lines ending in this chunk; the bodies are not kept.
+        const text = tail + d.toString("latin1");
+        if (head.length < 64) head += text.slice(0, 64);
+        for (const m of text.matchAll(/\nid: \d+\n/g)) if (m.index + m[0].length > tail.length) frames++;
+        tail = text.slice(-32);
+      });
+      socket.once("close", () => { ended = true; done(); });
+      socket.resume();
+    }),
+  };
+}
+
+/** SSE frames of a fetch response: `take(count)` reads until `count` more came: [{seq, at}]. */
+function sse(res) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  return {
+    async take(count, ms = 60_000) {
+      const got = [];
+      const deadline = setTimeout(() => reader.cancel().catch(() => {}), ms);
+      try {
+        while (got.length < count) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += value;
+          let cut;
+          while ((cut = text.indexOf("\n\n")) >= 0 && got.length < count) {
+            const frame = text.slice(0, cut);
+            text = text.slice(cut + 2);
+            const id = /^id: (\d+)$/m.exec(frame)?.[1];
+            if (id) got.push({ seq: Number(id), at: Date.now() });
+          }
+        }
+      } finally {
+        clearTimeout(deadline);
+      }
+      return got;
+    },
+  };
+}
+
+test("finding 10: the forwarding admin routes refuse any request with an Origin header", async () => {
+  for (const origin of [FRONTEND, "http://evil.example", "null"]) {
+    const list = await fetch(`${worker.url}/forwarding/failed`, { headers: { ...admin, origin } });
+    assert.equal(list.status, 403, `GET with Origin ${origin}`);
+    assert.equal((await list.json()).error.code, "forbidden");
+    assert.equal(list.headers.get("access-control-allow-origin"), null);
+    const retry = await fetch(`${worker.url}/forwarding/failed/1/retry`, { method: "POST", headers: { ...admin, origin } });
+    assert.equal(retry.status, 403, `POST with Origin ${origin}`);
+  }
+  // A server (no Origin) is still judged by its token.
+  assert.equal((await fetch(`${worker.url}/forwarding/failed`, { headers: admin })).status, 200);
+});
