@@ -165,6 +165,50 @@ function sse(res) {
   };
 }
 
+test("finding 4: a 404 from the forwarding target is not a delivery: the event is retried", async () => {
+  plan.set("evt_404", [404, 404]);
+  await deliver(envelope("evt_404", "order.completed", "ord_404"));
+  await until(() => received.filter((id) => id === "evt_404").length >= 3, "the event retried after two 404s", 30_000);
+  await sleep(1000);
+  assert.equal(received.filter((id) => id === "evt_404").length, 3, "two 404s, then the 200 ends it");
+});
+
+test("finding 4: concurrent retries of one dead letter deliver it once; a failing retry keeps the row", async () => {
+  plan.set("evt_dl", Array(9).fill(503));
+  await deliver(envelope("evt_dl", "order.failed", "ord_dl"));
+  let row;
+  await until(async () => {
+    const res = await fetch(`${worker.url}/forwarding/failed`, { headers: admin });
+    row = (await res.json()).failed.find((f) => f.event_id === "evt_dl");
+    return row;
+  }, "the dead letter in D1");
+  const retry = () => fetch(`${worker.url}/forwarding/failed/${row.id}/retry`, { method: "POST", headers: admin });
+
+  // A failing retry puts the row back, under the same id.
+  plan.set("evt_dl", [500]);
+  const down = await retry();
+  assert.equal(down.status, 502);
+  assert.equal((await down.json()).delivered, false);
+  const listed = (await (await fetch(`${worker.url}/forwarding/failed`, { headers: admin })).json()).failed;
+  assert.ok(listed.some((f) => f.id === row.id && f.event_id === "evt_dl"), "kept, same id");
+
+  // Ten at once, the target slow: one delivers, the others do not send.
+  const before = received.filter((id) => id === "evt_dl").length;
+  delayMs = 700;
+  try {
+    const answers = await Promise.all(Array.from({ length: 10 }, retry));
+    const statuses = answers.map((r) => r.status);
+    await Promise.all(answers.map((r) => r.arrayBuffer()));
+    assert.equal(statuses.filter((s) => s === 200).length, 1, `one 200 among ${statuses}`);
+    assert.ok(statuses.every((s) => s === 200 || s === 404 || s === 409), `${statuses}`);
+  } finally {
+    delayMs = 0;
+  }
+  await sleep(500);
+  assert.equal(received.filter((id) => id === "evt_dl").length - before, 1, "sent to the target once");
+  assert.equal((await retry()).status, 404, "gone from the list once delivered");
+});
+
 test("finding 10: the forwarding admin routes refuse any request with an Origin header", async () => {
   for (const origin of [FRONTEND, "http://evil.example", "null"]) {
     const list = await fetch(`${worker.url}/forwarding/failed`, { headers: { ...admin, origin } });

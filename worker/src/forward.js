@@ -1,14 +1,23 @@
 // Forwarding that never drops an event: each newly stored event's id goes on
 // the FORWARD_QUEUE; the consumer POSTs the stored body to FORWARD_URL signed
 // afresh with FORWARD_SECRET (a new timestamp, so the target verifies it with
-// the package and the signature is never stale). A failure is retried by the
-// queue with exponential backoff; after the last retry the message lands on
-// the dead-letter queue, whose consumer keeps it in D1 (forward_failures)
-// for GET /forwarding/failed and POST /forwarding/failed/{id}/retry.
+// the package and the signature is never stale). Only a 2xx from the target
+// is a delivery; anything else is retried by the queue with exponential
+// backoff; after the last retry the message lands on the dead-letter queue,
+// whose consumer keeps it in D1 (forward_failures) for GET /forwarding/failed
+// and POST /forwarding/failed/{id}/retry.
 import { signWebhook } from "peeker-partner/webhooks";
 
 const TIMEOUT_MS = 10_000;
 const MAX_DELAY_SECONDS = 300;
+// A retry call holds its dead letter this long at most (the send's timeout
+// and then some): a Worker that died mid-send leaves it claimed no longer.
+const CLAIM_MS = 60_000;
+
+/** What became of one forwarding attempt. */
+export const DELIVERED = "delivered"; // the target answered 2xx
+export const GONE = "gone"; //           the event is no longer in D1: nothing to send, ever
+export const FAILED = "failed"; //       anything else: no answer, not a 2xx, FORWARD_SECRET unset
 
 /**
  * After a verified delivery was stored: queues the event once. The row's
@@ -23,15 +32,18 @@ export async function enqueueForward(env, eventId) {
   await env.DB.prepare("UPDATE events SET forward_queued = 1 WHERE id = ?1").bind(eventId).run();
 }
 
-/** Sends one stored event; resolves to the HTTP status, or 0 when none came. */
+/**
+ * Sends one stored event: {outcome, status}, `outcome` one of DELIVERED,
+ * GONE, FAILED; `status` the target's HTTP status, or 0 when none came.
+ */
 export async function sendForward(env, eventId) {
   const row = await env.DB.prepare("SELECT body FROM events WHERE id = ?1").bind(eventId).first();
-  if (!row) return 404; // nothing to send: never retried
+  if (!row) return { outcome: GONE, status: 0 };
   let signed;
   try {
     signed = signWebhook(row.body, env.FORWARD_SECRET);
   } catch {
-    return 0; // FORWARD_SECRET not set: retried, then listed as failed
+    return { outcome: FAILED, status: 0 }; // FORWARD_SECRET not set: retried, then listed as failed
   }
   const headers = { "content-type": "application/json", "peeker-event-id": eventId, ...signed };
   try {
@@ -39,13 +51,11 @@ export async function sendForward(env, eventId) {
       method: "POST", headers, body: row.body, signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     await res.body?.cancel();
-    return res.status;
+    return { outcome: res.status >= 200 && res.status < 300 ? DELIVERED : FAILED, status: res.status };
   } catch {
-    return 0;
+    return { outcome: FAILED, status: 0 };
   }
 }
-
-const delivered = (status) => (status >= 200 && status < 300) || status === 404;
 
 /** Seconds before attempt n+1: FORWARD_RETRY_SECONDS × 2^(n-1), at most 5 min. */
 function backoff(env, attempts) {
@@ -66,9 +76,9 @@ export async function consumeQueue(batch, env) {
     return;
   }
   await Promise.all(batch.messages.map(async (message) => {
-    const status = env.FORWARD_URL ? await sendForward(env, message.body.event_id) : 200;
-    if (delivered(status)) message.ack();
-    else message.retry({ delaySeconds: backoff(env, message.attempts) });
+    const { outcome } = env.FORWARD_URL ? await sendForward(env, message.body.event_id) : { outcome: DELIVERED };
+    if (outcome === FAILED) message.retry({ delaySeconds: backoff(env, message.attempts) });
+    else message.ack(); // delivered, or nothing left to deliver
   }));
 }
 
@@ -81,17 +91,35 @@ export async function listFailed(env) {
   return Response.json({ failed: results });
 }
 
-/** POST /forwarding/failed/{id}/retry: one attempt now; delivered → removed from the list. */
+const error = (status, code, message) => Response.json({ error: { code, message } }, { status });
+
+/**
+ * POST /forwarding/failed/{id}/retry: one attempt now. The call first claims
+ * the row (an UPDATE only one caller wins), so concurrent calls send it once:
+ * the others answer 409. Delivered → the row is removed; not delivered → the
+ * claim is released and the row stays (same id); the event gone from D1 →
+ * the row is removed and the answer is 410.
+ */
 export async function retryFailed(env, id) {
-  const row = await env.DB.prepare("SELECT event_id FROM forward_failures WHERE id = ?1").bind(id).first();
-  if (!row) return Response.json({ error: { code: "not_found", message: "no such failed forward" } }, { status: 404 });
-  if (!env.FORWARD_URL) {
-    return Response.json({ error: { code: "not_configured", message: "FORWARD_URL is not set" } }, { status: 500 });
+  if (!env.FORWARD_URL) return error(500, "not_configured", "FORWARD_URL is not set");
+  const now = Date.now();
+  const claimed = await env.DB.prepare(
+    `UPDATE forward_failures SET claimed_until = ?2
+     WHERE id = ?1 AND (claimed_until IS NULL OR claimed_until < ?3) RETURNING event_id`,
+  ).bind(id, now + CLAIM_MS, now).first();
+  if (!claimed) {
+    const exists = await env.DB.prepare("SELECT 1 FROM forward_failures WHERE id = ?1").bind(id).first();
+    return exists
+      ? error(409, "conflict", "a retry of this failed forward is in progress")
+      : error(404, "not_found", "no such failed forward");
   }
-  const status = await sendForward(env, row.event_id);
-  if (!delivered(status)) {
-    return Response.json({ delivered: false, status, event_id: row.event_id }, { status: 502 });
+  const { event_id } = claimed;
+  const { outcome, status } = await sendForward(env, event_id);
+  if (outcome === FAILED) {
+    await env.DB.prepare("UPDATE forward_failures SET claimed_until = NULL WHERE id = ?1").bind(id).run();
+    return Response.json({ delivered: false, status, event_id }, { status: 502 });
   }
   await env.DB.prepare("DELETE FROM forward_failures WHERE id = ?1").bind(id).run();
-  return Response.json({ delivered: true, status, event_id: row.event_id });
+  if (outcome === GONE) return error(410, "gone", "the event is no longer stored: nothing to forward");
+  return Response.json({ delivered: true, status, event_id });
 }
