@@ -15,7 +15,8 @@ import { printTable } from "./table.mjs";
 
 const SECRET = "whsec_bench_5f0c";
 const TOKEN_SECRET = "bench-proxy-token-secret-0123456789abcdef";
-const TOKEN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_bench", scope: "events.read", exp: Math.floor(Date.now() / 1000) + 3600 });
+const TOKEN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_bench", scope: "events.readAll",
+  exp: Math.floor(Date.now() / 1000) + 3600 }, { accountScopes: true });
 
 function body(n) {
   const domains = Array.from({ length: 20 }, (_, i) => `acme-mail-${n}-${i}.com`);

@@ -7,7 +7,9 @@
 //! `/`, `\` or `.`, a raw `\`, control characters, characters a path may not
 //! carry unencoded, and anything after `?` or `#` (pass the path only).
 
+use crate::error::Problem;
 use crate::request::{Endpoint, Method};
+use serde_json::{Map, Value};
 
 /// The path parameters of a match, by name (`[("id", "ord_1")]`), decoded.
 pub type Params = Vec<(&'static str, String)>;
@@ -101,6 +103,41 @@ fn decode(raw: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// A query string (without `?`) as the JSON object the query parsers read:
+/// values are percent-decoded strings (`+` is a space), except `per_page`
+/// when it reads as an integer and, for the import lookup, `domains` split
+/// on commas. A repeated key keeps its last value.
+pub fn query_args(endpoint: Endpoint, query: &str) -> Result<Value, Problem> {
+    let mut map = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let text = |s: &str| {
+            decode(&s.replace('+', " ")).ok_or_else(|| {
+                Problem::invalid(
+                    "",
+                    "the query string has a malformed percent-escape or is not UTF-8",
+                )
+            })
+        };
+        let (k, v) = (text(k)?, text(v)?);
+        let value = match k.as_str() {
+            "per_page" => v
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or(Value::String(v)),
+            "domains" if endpoint == Endpoint::LookupImports => Value::Array(
+                v.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Value::String(s.to_owned()))
+                    .collect(),
+            ),
+            _ => Value::String(v),
+        };
+        map.insert(k, value);
+    }
+    Ok(Value::Object(map))
 }
 
 /// The parameters when `template` (`/orders/{id}/cancel`) fits `segments`.

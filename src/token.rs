@@ -9,8 +9,8 @@
 
 use crate::error::{codes, PeekerError};
 use crate::json::object;
+use crate::ownership::{is_account_scope, Customer};
 use crate::request::Endpoint;
-use crate::validate::names::check_email;
 use crate::webhook::{equal_in_constant_time, hmac_sha256};
 use serde_json::{Map, Value};
 
@@ -25,7 +25,7 @@ pub const CLOCK_SKEW_SECS: i64 = 30;
 /// Shortest secret accepted: HS256 wants at least the hash's 256 bits.
 pub const MIN_SECRET_BYTES: usize = 32;
 /// Scopes that name no endpoint: the Worker's own routes.
-pub const EXTRA_SCOPES: &[&str] = &["events.read", "forwarding.admin"];
+pub const EXTRA_SCOPES: &[&str] = &["events.read", "events.readAll", "forwarding.admin"];
 /// Longer tokens are refused unread (a real one is a few hundred bytes).
 const MAX_TOKEN_BYTES: usize = 8192;
 /// The header every token carries, as every JWT library writes it.
@@ -76,11 +76,27 @@ fn seconds(value: &Value) -> Option<i64> {
     (0..=9_007_199_254_740_991).contains(&n).then_some(n)
 }
 
-/// Signs `claims` with `secret`. `claims`: `sub` (a `usr_…` id or an email),
-/// `scope` (space-separated names, or an array of them), optional `iat`
-/// (default `now`), `exp` (default `iat` + 900 s, at most `iat` + 3600 s) and
-/// `aud` (only `"peeker-proxy"`); other claims are signed as given.
-pub fn mint(secret: &[u8], claims: &Value, now: i64) -> Result<String, PeekerError> {
+/// Whether [`mint`] may grant account scopes (`me`, bundle writes,
+/// `forwarding.admin`: they reach the whole account, not one customer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountScopes {
+    /// A customer's token: an account scope is refused (`invalid_request` on `scope`).
+    Refused,
+    /// The minting backend asked for them explicitly.
+    Allowed,
+}
+
+/// Signs `claims` with `secret`. `claims`: `sub` (a `usr_…` id or a
+/// canonical email), `scope` (space-separated names, or an array of them),
+/// optional `iat` (default `now`), `exp` (default `iat` + 900 s, at most
+/// `iat` + 3600 s) and `aud` (only `"peeker-proxy"`); other claims are signed
+/// as given. Account scopes need [`AccountScopes::Allowed`].
+pub fn mint(
+    secret: &[u8],
+    claims: &Value,
+    now: i64,
+    account: AccountScopes,
+) -> Result<String, PeekerError> {
     check_secret(secret, "secret")?;
     let Value::Object(given) = claims else {
         return Err(bad(
@@ -101,10 +117,10 @@ pub fn mint(secret: &[u8], claims: &Value, now: i64) -> Result<String, PeekerErr
     }
     out.insert("aud".into(), AUDIENCE.into());
     let sub = given.get("sub").and_then(Value::as_str).unwrap_or("");
-    if !valid_subject(sub) {
+    if let Err(why) = Customer::from_sub(sub) {
         return Err(bad(
             "sub",
-            "sub must be the customer: a usr_… id or an email address",
+            format!("sub must be the customer: a usr_… id or an email address ({why})"),
         ));
     }
     let names: Vec<&str> = match given.get("scope") {
@@ -124,6 +140,16 @@ pub fn mint(secret: &[u8], claims: &Value, now: i64) -> Result<String, PeekerErr
             format!(
                 "scope names an unknown endpoint ({}); use the client's method names, such as orders.create, or events.read",
                 crate::validate::names::show(unknown)
+            ),
+        ));
+    }
+    if let (AccountScopes::Refused, Some(name)) =
+        (account, names.iter().find(|n| is_account_scope(n)))
+    {
+        return Err(bad(
+            "scope",
+            format!(
+                "{name} reaches the whole account, not one customer; grant it only on purpose (mintBrowserToken(secret, claims, {{ accountScopes: true }}))"
             ),
         ));
     }
@@ -153,17 +179,6 @@ pub fn mint(secret: &[u8], claims: &Value, now: i64) -> Result<String, PeekerErr
     let signing_input = format!("{}.{}", b64_encode(HEADER.as_bytes()), b64_encode(&payload));
     let mac = hmac_sha256(secret, signing_input.as_bytes());
     Ok(format!("{signing_input}.{}", b64_encode(&mac)))
-}
-
-/// A `usr_…` id or an email.
-fn valid_subject(sub: &str) -> bool {
-    if let Some(id) = sub.strip_prefix("usr_") {
-        return (1..=64).contains(&id.len())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    }
-    check_email(sub).is_ok() && sub.trim() == sub
 }
 
 fn refused(reason: &str, message: &str) -> PeekerError {
@@ -248,7 +263,7 @@ pub fn verify(token: &str, secrets: &[&[u8]], now: i64) -> Result<Map<String, Va
     let subject_ok = claims
         .get("sub")
         .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty());
+        .is_some_and(|s| Customer::from_sub(s).is_ok());
     let scope_ok = claims.get("scope").is_some_and(Value::is_string);
     let (Some(iat), Some(exp), true, true) = (
         claims.get("iat").and_then(seconds),
@@ -258,7 +273,7 @@ pub fn verify(token: &str, secrets: &[&[u8]], now: i64) -> Result<Map<String, Va
     ) else {
         return Err(refused(
             "claims",
-            "the token needs sub, scope (a string), iat and exp (Unix seconds)",
+            "the token needs sub (a usr_ id or a canonical email), scope (a string), iat and exp (Unix seconds)",
         ));
     };
     if exp <= iat || exp - iat > MAX_LIFETIME_SECS {

@@ -3,7 +3,7 @@
 //! as a partner's Python or Go backend would build them.
 
 use hmac::{Hmac, KeyInit, Mac};
-use peeker_partner::token::{self, has_scope, mint, verify};
+use peeker_partner::token::{self, has_scope, mint, verify, AccountScopes};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
@@ -110,6 +110,7 @@ fn minted_tokens_are_standard_jwts() {
         SECRET,
         &json!({"sub": "usr_01ABC", "scope": ["orders.create", "events.read"]}),
         NOW,
+        AccountScopes::Refused,
     )
     .unwrap();
     let parts: Vec<&str> = t.split('.').collect();
@@ -136,7 +137,7 @@ fn minted_tokens_are_standard_jwts() {
 #[test]
 fn mint_refuses_bad_claims_naming_the_field() {
     let field = |secret: &[u8], c: Value| {
-        let e = mint(secret, &c, NOW).unwrap_err();
+        let e = mint(secret, &c, NOW, AccountScopes::Allowed).unwrap_err();
         (e.code, e.field.unwrap_or_default())
     };
     let ok = |extra: Value| {
@@ -174,11 +175,12 @@ fn mint_refuses_bad_claims_naming_the_field() {
     assert!(mint(
         SECRET,
         &ok(json!({"exp": NOW + 3600, "sub": "a@b.co"})),
-        NOW
+        NOW,
+        AccountScopes::Refused
     )
     .is_ok());
     // No message echoes the secret.
-    let e = mint(b"short-secret", &ok(json!({})), NOW).unwrap_err();
+    let e = mint(b"short-secret", &ok(json!({})), NOW, AccountScopes::Refused).unwrap_err();
     assert!(!e.message.contains("short-secret"));
 }
 

@@ -125,7 +125,10 @@ export async function startStack({ timeScale = 1, build = true } = {}) {
   const token = (customer, scope = pageScope) => {
     try {
       const exp = Math.floor(Date.now() / 1000) + 3600;
-      return { token: mintBrowserToken(tokenSecret, { sub: customer, scope, exp }), expires_at: exp };
+      // bundles.create is an account scope: the demo's page also plays the
+      // partner's admin, which a real customer's page would not.
+      const claims = { sub: customer, scope, exp };
+      return { token: mintBrowserToken(tokenSecret, claims, { accountScopes: true }), expires_at: exp };
     } catch {
       return null; // not an email or usr_ id
     }

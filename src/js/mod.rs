@@ -9,6 +9,8 @@
 // (see ENTRIES in xtask/src/build.rs).
 #[cfg(feature = "full")]
 mod client;
+#[cfg(feature = "full")]
+mod proxy;
 #[cfg(feature = "validate")]
 mod request;
 #[cfg(feature = "full")]

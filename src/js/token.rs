@@ -28,7 +28,7 @@ export interface BrowserTokenClaims {
 
 /** What `mintBrowserToken` signs; `aud`, `iat` and `exp` are filled in when left out. */
 export interface MintBrowserTokenClaims {
-  /** The customer: a `usr_…` id or an email. */
+  /** The customer: a `usr_…` id or an email (its domain lower-case, as an A-label). Emails compare with ASCII case folding only. */
   sub: string;
   /** Endpoint names (`orders.create`, `domains.availability`) and `events.read`; a string (space-separated) or an array. */
   scope: string | string[];
@@ -43,10 +43,17 @@ export interface MintBrowserTokenClaims {
 /**
  * A browser token: an HS256 JWT (compact form) for the Worker's `/api` proxy
  * and `/events`, minted by the partner's backend for one signed-in customer.
- * `secret` is `PROXY_TOKEN_SECRET` (at least 32 bytes). Throws a
+ * `secret` is `PROXY_TOKEN_SECRET` (at least 32 bytes). The token reaches
+ * only that customer's records. Account scopes (`me`, `bundles.create`,
+ * `bundles.update`, `bundles.delete`, `events.readAll`, `forwarding.admin`) reach the whole
+ * account and are refused unless `options.accountScopes` is `true`. Throws a
  * `PeekerError` naming the claim at fault.
  */
-export function mintBrowserToken(secret: string, claims: MintBrowserTokenClaims): string;
+export function mintBrowserToken(
+  secret: string,
+  claims: MintBrowserTokenClaims,
+  options?: { accountScopes?: boolean },
+): string;
 
 /**
  * Checks a browser token (signature with any of `secrets`, header, `aud`,
@@ -77,7 +84,8 @@ export function matchEndpoint(method: string, path: string): EndpointMatch | nul
 
 /**
  * `text` with every secret replaced by `[redacted]`, in every form a server
- * may echo it: raw, JSON-escaped (once or twice) and percent-encoded.
+ * may echo it: raw, JSON, Go, percent and HTML escapes (several layers, any
+ * case) and base64.
  */
 export function redactSecrets(text: string, secrets: string[]): string;
 
@@ -115,7 +123,7 @@ fn now_of(options: &JsValue) -> Result<i64, PeekerError> {
 
 /// See the TypeScript declaration above.
 #[wasm_bindgen(js_name = mintBrowserToken, skip_typescript)]
-pub fn mint_browser_token(secret: JsValue, claims: JsValue) -> JsResult {
+pub fn mint_browser_token(secret: JsValue, claims: JsValue, options: JsValue) -> JsResult {
     let secret = secret.as_string().ok_or_else(|| {
         fail(
             &PeekerError::new(
@@ -127,7 +135,15 @@ pub fn mint_browser_token(secret: JsValue, claims: JsValue) -> JsResult {
     })?;
     let claims = from_js(&claims, "claims").map_err(|e| fail(&e))?;
     let now = (js_sys::Date::now() / 1000.0).floor() as i64;
-    token::mint(secret.as_bytes(), &claims, now)
+    let asked = options.is_object()
+        && js_sys::Reflect::get(&options, &JsValue::from_str("accountScopes"))
+            .is_ok_and(|v| v.as_bool() == Some(true));
+    let account = if asked {
+        token::AccountScopes::Allowed
+    } else {
+        token::AccountScopes::Refused
+    };
+    token::mint(secret.as_bytes(), &claims, now, account)
         .map(JsValue::from)
         .map_err(|e| fail(&e))
 }

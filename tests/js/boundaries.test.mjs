@@ -74,12 +74,12 @@ test("a JWT minted by node:crypto is accepted; the claims come back as signed", 
   const c = verifyBrowserToken(jwt(claims({ jti: "x" })), [TOKEN_SECRET], { now: NOW + 10 });
   assert.deepEqual(c, claims({ jti: "x" }));
   // And a minted one verifies with node:crypto's HMAC.
-  const t = mintBrowserToken(TOKEN_SECRET, { sub: "a@b.co", scope: ["orders.create", "me"], iat: NOW, exp: NOW + 60 });
+  const t = mintBrowserToken(TOKEN_SECRET, { sub: "a@b.co", scope: ["orders.create", "events.read"], iat: NOW, exp: NOW + 60 });
   const [h, p, s] = t.split(".");
   assert.equal(createHmac("sha256", TOKEN_SECRET).update(`${h}.${p}`).digest("base64url"), s);
   assert.deepEqual(JSON.parse(Buffer.from(h, "base64url")), { alg: "HS256", typ: "JWT" });
   assert.deepEqual(JSON.parse(Buffer.from(p, "base64url")),
-    { aud: "peeker-proxy", sub: "a@b.co", scope: "orders.create me", iat: NOW, exp: NOW + 60 });
+    { aud: "peeker-proxy", sub: "a@b.co", scope: "orders.create events.read", iat: NOW, exp: NOW + 60 });
   assert.equal(verifyBrowserToken(t, TOKEN_SECRET, { now: NOW }).sub, "a@b.co");
 });
 
@@ -106,9 +106,9 @@ test("tampered, expired, alg none, another alg and another aud are refused", () 
   assert.equal(reason(jwt(claims({ exp: NOW + 3601 }))), "lifetime");
   assert.equal(reason("not-a-jwt"), "malformed");
   assert.equal(reason(undefined), "malformed");
-  assert.throws(() => mintBrowserToken(TOKEN_SECRET, { sub: "usr_1", scope: "me", exp: Math.floor(Date.now() / 1000) + 3601 }),
+  assert.throws(() => mintBrowserToken(TOKEN_SECRET, { sub: "usr_1", scope: "orders.list", exp: Math.floor(Date.now() / 1000) + 3601 }),
     (e) => e instanceof PeekerError && e.field === "exp");
-  assert.throws(() => mintBrowserToken("short", { sub: "usr_1", scope: "me" }), (e) => e.code === "invalid_secret");
+  assert.throws(() => mintBrowserToken("short", { sub: "usr_1", scope: "orders.list" }), (e) => e.code === "invalid_secret");
   assert.throws(() => verifyBrowserToken(good, [], { now: NOW }), (e) => e.code === "invalid_secret");
 });
 

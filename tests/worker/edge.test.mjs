@@ -14,8 +14,9 @@ const SECRET = "whsec_edge_test_7a1c";
 const FORWARD_SECRET = "whsec_forward_edge_3e9b";
 const TOKEN_SECRET = "proxy-token-secret-for-edge-tests-0123456789";
 const exp = Math.floor(Date.now() / 1000) + 3600;
-const READER = mintBrowserToken(TOKEN_SECRET, { sub: "usr_reader", scope: "events.read", exp });
-const ADMIN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_admin", scope: "forwarding.admin", exp });
+// Account scopes: these tests are about the stream and forwarding, not ownership.
+const READER = mintBrowserToken(TOKEN_SECRET, { sub: "usr_reader", scope: "events.readAll", exp }, { accountScopes: true });
+const ADMIN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_admin", scope: "forwarding.admin", exp }, { accountScopes: true });
 
 let worker, target, page;
 // The forwarding target: answers by event id from `plan` (a list of statuses,

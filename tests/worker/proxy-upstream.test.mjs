@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { mintBrowserToken } from "peeker-partner";
-import { startWorker, tempDir } from "./wrangler.mjs";
+import { migrate, startWorker, tempDir } from "./wrangler.mjs";
 import { sendHugeBody } from "../hostile.mjs";
 
 const KEY = "pk_test_upstream_\"quoted\"_9a1b";
@@ -27,7 +27,7 @@ before(async () => {
     stubHits.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
     req.resume();
     const echoed = JSON.stringify(KEY).slice(1, -1); // the key as it sits inside a JSON string
-    switch (req.url) {
+    switch (req.url.split("?")[0]) { // lists carry the customer's forced filter
       case "/partner/v1/me":
         res.writeHead(307, { location: `http://127.0.0.1:${evilPort}/steal` }).end();
         return;
@@ -53,8 +53,10 @@ before(async () => {
     }
   });
   const port = await listen(stub);
+  const persistTo = tempDir("peeker-worker-upstream-");
+  await migrate(persistTo); // the ownership table
   worker = await startWorker({
-    persistTo: tempDir("peeker-worker-upstream-"),
+    persistTo,
     vars: { PEEKER_API_BASE: `http://127.0.0.1:${port}/partner/v1`, PEEKER_API_KEY: KEY, PROXY_TOKEN_SECRET: SECRET },
   });
 });
@@ -66,7 +68,7 @@ after(async () => {
 });
 
 const headers = {
-  authorization: `Bearer ${mintBrowserToken(SECRET, { sub: "usr_1", scope: "me bundles.retrieve orders.list swaps.list", exp: Math.floor(Date.now() / 1000) + 3600 })}`,
+  authorization: `Bearer ${mintBrowserToken(SECRET, { sub: "usr_1", scope: "me bundles.retrieve orders.list swaps.list", exp: Math.floor(Date.now() / 1000) + 3600 }, { accountScopes: true })}`,
 };
 const get = (path) => fetch(`${worker.url}/api${path}`, { headers });
 

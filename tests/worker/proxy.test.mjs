@@ -9,7 +9,7 @@ import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { mintBrowserToken, PeekerClient } from "peeker-partner";
 import { startSandbox, orderBody } from "../client/harness.mjs";
-import { startWorker, tempDir } from "./wrangler.mjs";
+import { migrate, startWorker, tempDir } from "./wrangler.mjs";
 
 const KEY = "pk_test_proxy_3f9c1a7e";
 const ORIGIN = "http://127.0.0.1:9"; // the frontend allowed by ALLOWED_ORIGINS
@@ -21,8 +21,10 @@ let sandbox, worker;
 
 before(async () => {
   sandbox = await startSandbox();
+  const persistTo = tempDir("peeker-worker-proxy-");
+  await migrate(persistTo); // the ownership table
   worker = await startWorker({
-    persistTo: tempDir("peeker-worker-proxy-"),
+    persistTo,
     vars: { PEEKER_API_BASE: sandbox.base, PEEKER_API_KEY: KEY, ALLOWED_ORIGINS: ORIGIN,
       PROXY_TOKEN_SECRET: `${SECRET},${OLD_SECRET}` },
   });
@@ -33,8 +35,9 @@ after(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
+// ALL holds `me`, an account scope: asked for explicitly.
 const token = (claims = {}, secret = SECRET) =>
-  mintBrowserToken(secret, { sub: CUSTOMER, scope: ALL, ...claims });
+  mintBrowserToken(secret, { sub: CUSTOMER, scope: ALL, ...claims }, { accountScopes: true });
 const bearer = (t = token()) => ({ authorization: `Bearer ${t}` });
 
 /** An HS256 JWT built with node:crypto alone, as a partner's own backend would. */

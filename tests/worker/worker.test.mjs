@@ -11,7 +11,9 @@ const OLD = "whsec_test_old_8c1f";
 const NEW = "whsec_test_new_47aa";
 // /events takes a browser token with scope events.read (contract §A9).
 const TOKEN_SECRET = "proxy-token-secret-for-tests-3b9d-0123456789";
-const TOKEN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_events_reader", scope: "events.read", exp: Math.floor(Date.now() / 1000) + 3600 });
+// The whole account's events: these tests are about storing them (ownership.test.mjs has the per-customer reads).
+const TOKEN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_events_reader", scope: "events.readAll",
+  exp: Math.floor(Date.now() / 1000) + 3600 }, { accountScopes: true });
 const FRONTEND = "http://127.0.0.1:5173";
 const MIB = 1024 * 1024;
 

@@ -8,7 +8,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-export const WORKER_CONFIG = join(ROOT, "worker/wrangler.toml");
+// PEEKER_WORKER_CONFIG runs the tests against another copy of the Worker
+// (e.g. an older commit's, to see a new test fail on the old behaviour).
+export const WORKER_CONFIG = process.env.PEEKER_WORKER_CONFIG ?? join(ROOT, "worker/wrangler.toml");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" };

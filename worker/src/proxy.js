@@ -1,12 +1,17 @@
 // /api/*: the Partner API through the Worker, for browser tokens only. The
 // key never leaves the Worker; only what the contract defines is forwarded:
-//   Origin (403) → token (401) → exact endpoint match (404) → scope (403)
-//   → JSON writes (415) → size (413) → body validated by the core (400)
-//   → a new order/user only for the token's own customer (403) → upstream.
-// Nothing refused is sent upstream; redirects are not followed; every answer
-// is JSON, errors in the API's envelope.
-import { buildRequest, matchEndpoint, problemEnvelope, redactSecrets } from "peeker-partner";
+//   Origin (403) → token (401) → per-customer rate limit (429) → exact
+//   endpoint match (404) → scope (403) → JSON writes (415) → size (413)
+//   → body and query built by the core (400) → ownership (403, 404) → upstream.
+// Ownership: a token's customer (`sub`) reaches only its own records. The
+// package's CustomerRequest decides what must be the customer's and builds
+// what is sent (path and query from the checked request, never the raw
+// ones); owners.js looks the owners up in D1, and learns new ones from each
+// success answer. Nothing refused is sent upstream; redirects are not
+// followed; every answer is JSON, errors in the API's envelope.
+import { CustomerRequest, matchEndpoint, redactAnswer, redactSecrets } from "peeker-partner";
 import { authenticate, hasScope } from "./auth.js";
+import { learn, lookUp } from "./owners.js";
 import { checkOrigin, fail, json, readCapped } from "./respond.js";
 
 const MAX_BODY = 1024 * 1024;
@@ -15,8 +20,8 @@ const MAX_ANSWER = 16 * 1024 * 1024;
 // Answer headers passed back to the browser (and readable by it).
 const PASSED = ["peeker-request-id", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
 const METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
-// Endpoints that create something for a customer: the body's field must be the token's `sub`.
-const OWNED = { "orders.create": "user", "users.create": "email" };
+/** Seconds a customer over CUSTOMER_LIMITER's limit is told to wait (its period). */
+const CUSTOMER_RETRY_SECONDS = 60;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -31,8 +36,7 @@ export function rawTarget(request) {
 
 const isJson = (type) => /^application\/json\s*(;|$)/i.test(type ?? "");
 
-const sameCustomer = (given, sub) =>
-  typeof given === "string" && (given === sub || (sub.includes("@") && given.toLowerCase() === sub.toLowerCase()));
+const answer = ({ status, body }, cors) => json(status, body, cors);
 
 export async function proxy(request, env) {
   const origin = checkOrigin(request, env, { methods: METHODS });
@@ -44,6 +48,11 @@ export async function proxy(request, env) {
   }
   const auth = authenticate(request, env, cors);
   if (auth.response) return auth.response;
+  // One customer cannot spend the partner's whole upstream limit.
+  if (env.CUSTOMER_LIMITER && !(await env.CUSTOMER_LIMITER.limit({ key: auth.claims.sub })).success) {
+    return json(429, { error: { code: "rate_limited", message: "too many requests from this customer; wait and retry",
+      details: { retry_after_seconds: CUSTOMER_RETRY_SECONDS } } }, { ...cors, "retry-after": `${CUSTOMER_RETRY_SECONDS}` });
+  }
   const { path, search } = rawTarget(request);
   const endpoint = matchEndpoint(request.method, path.slice("/api".length));
   if (!endpoint) return fail(404, "not_found", "no Partner API endpoint has this method and path", cors);
@@ -51,7 +60,7 @@ export async function proxy(request, env) {
     return fail(403, "forbidden", "the browser token does not grant this endpoint", cors);
   }
 
-  let body = null;
+  let value = null;
   if (request.method === "POST" || request.method === "PATCH") {
     const type = request.headers.get("content-type");
     const bytes = await readCapped(request, MAX_BODY);
@@ -60,7 +69,6 @@ export async function proxy(request, env) {
     if (!isJson(type) && (type !== null || bytes.byteLength > 0)) {
       return fail(415, "unsupported_media_type", "send the body as Content-Type: application/json", cors);
     }
-    let value = null;
     if (bytes.byteLength > 0) {
       try {
         value = JSON.parse(utf8.decode(bytes));
@@ -69,76 +77,74 @@ export async function proxy(request, env) {
           details: { reason: "malformed_json" } } }, cors);
       }
     }
-    let built;
-    try {
-      const args = endpoint.params.id === undefined ? [value] : [endpoint.params.id, value];
-      built = buildRequest(endpoint.name, ...args);
-    } catch (e) {
-      const problems = Array.isArray(e?.problems) && e.problems.length > 0
-        ? e.problems
-        : [{ code: "invalid_request", field: "", message: "the body is not a valid request" }];
-      return json(400, problemEnvelope(problems), cors);
-    }
-    body = built.body;
-    const owned = OWNED[endpoint.name];
-    if (owned) {
-      const sent = JSON.parse(utf8.decode(body))[owned];
-      if (!sameCustomer(sent, auth.claims.sub)) {
-        return fail(403, "forbidden", `${owned} must be the token's own customer (sub)`, cors);
-      }
-    }
   }
 
-  const headers = { accept: "application/json", authorization: `Bearer ${env.PEEKER_API_KEY}` };
-  if (body) headers["content-type"] = "application/json";
-  let answer;
+  const customer = new CustomerRequest(endpoint.name, endpoint.params.id ?? null, search.slice(1), value,
+    auth.claims.sub);
   try {
-    // The canonical bytes: the same logical body always gives the same bytes,
-    // so a retried POST /orders stays byte-identical.
-    answer = await fetch(`${env.PEEKER_API_BASE.replace(/\/+$/, "")}${path.slice("/api".length)}${search}`, {
-      method: request.method, headers, body, redirect: "manual",
-    });
-  } catch {
-    return fail(502, "bad_gateway", "the Partner API did not answer", cors);
+    if (customer.refusal) return answer(customer.refusal, cors);
+    const { user, records } = customer.lookup;
+    const found = await lookUp(env, user, records);
+    const decision = customer.decide(found.users, found.owners);
+    if (decision.refusal) return answer(decision.refusal, cors);
+    if (decision.answer) return answer(decision.answer, cors);
+    const { method, path: target, body } = decision.send;
+    const headers = { accept: "application/json", authorization: `Bearer ${env.PEEKER_API_KEY}` };
+    if (body !== null) headers["content-type"] = "application/json";
+    let upstream;
+    try {
+      // The canonical bytes: the same logical body always gives the same
+      // bytes, so a retried POST /orders stays byte-identical.
+      upstream = await fetch(`${env.PEEKER_API_BASE.replace(/\/+$/, "")}${target}`, {
+        method, headers, body, redirect: "manual",
+      });
+    } catch {
+      return fail(502, "bad_gateway", "the Partner API did not answer", cors);
+    }
+    const relayed = await relay(upstream, env, cors);
+    if (relayed.value !== undefined && upstream.status >= 200 && upstream.status < 300) {
+      await learn(env, customer.learn(relayed.value));
+    }
+    return relayed.response;
+  } finally {
+    customer.free();
   }
-  return relay(answer, env, cors);
 }
 
-/** The upstream answer, capped, with the key scrubbed, always JSON. */
-async function relay(answer, env, cors) {
-  if (answer.status >= 300 && answer.status < 400) {
-    await answer.body?.cancel();
-    return fail(502, "bad_gateway", "the Partner API answered a redirect, which the proxy does not follow", cors);
+/**
+ * The upstream answer, capped, with the key scrubbed from its parsed values
+ * (what goes on is their serialisation, never the bytes received), always
+ * JSON: {response, value} with the scrubbed value when it is JSON.
+ */
+async function relay(upstream, env, cors) {
+  const done = (response, value) => ({ response, value });
+  if (upstream.status >= 300 && upstream.status < 400) {
+    await upstream.body?.cancel();
+    return done(fail(502, "bad_gateway", "the Partner API answered a redirect, which the proxy does not follow", cors));
   }
-  const bytes = await readCapped(answer, MAX_ANSWER);
-  if (!bytes) return fail(502, "bad_gateway", "the Partner API's answer is over 16 MiB", cors);
+  const bytes = await readCapped(upstream, MAX_ANSWER);
+  if (!bytes) return done(fail(502, "bad_gateway", "the Partner API's answer is over 16 MiB", cors));
   const secrets = [env.PEEKER_API_KEY];
+  const out = { ...cors };
+  for (const name of PASSED) {
+    const value = upstream.headers.get(name);
+    if (value !== null) out[name] = redactSecrets(value, secrets);
+  }
   let text;
   try {
-    text = redactSecrets(utf8.decode(bytes), secrets);
+    text = redactAnswer(utf8.decode(bytes), secrets);
   } catch {
     text = undefined;
   }
-  const out = { ...cors };
-  for (const name of PASSED) {
-    const value = answer.headers.get(name);
-    if (value !== null) out[name] = redactSecrets(value, secrets);
+  const value = text === undefined ? undefined : JSON.parse(text);
+  if (upstream.status >= 400 && typeof value?.error?.code !== "string") {
+    const status = upstream.status >= 500 ? 502 : upstream.status;
+    return done(fail(status, upstream.status >= 500 ? "bad_gateway" : "upstream_error",
+      `the Partner API answered HTTP ${upstream.status} without an error envelope`, out));
   }
-  let parsed;
-  try {
-    parsed = text === undefined || text === "" ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
+  if (upstream.status === 204) return done(new Response(null, { status: 204, headers: out }));
+  if (value === undefined) {
+    return done(fail(502, "bad_gateway", "the Partner API answered something that is not JSON", out));
   }
-  if (answer.status >= 400 && typeof parsed?.error?.code !== "string") {
-    return fail(answer.status >= 500 ? 502 : answer.status, answer.status >= 500 ? "bad_gateway" : "upstream_error",
-      `the Partner API answered HTTP ${answer.status} without an error envelope`, out);
-  }
-  if (parsed === undefined && answer.status !== 204) {
-    return fail(502, "bad_gateway", "the Partner API answered something that is not JSON", out);
-  }
-  return new Response(answer.status === 204 ? null : text, {
-    status: answer.status,
-    headers: { ...out, ...(answer.status === 204 ? {} : { "content-type": "application/json" }) },
-  });
+  return done(new Response(text, { status: upstream.status, headers: { ...out, "content-type": "application/json" } }), value);
 }
