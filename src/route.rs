@@ -307,4 +307,22 @@ mod tests {
             assert_eq!(p, vec![("id", id.to_owned())]);
         }
     }
+
+    #[test]
+    fn queries_read_as_the_query_parsers_take_them() {
+        let q = query_args(
+            Endpoint::ListOrders,
+            "per_page=5&user_email=a%2Bb%40x.com&status=x+y",
+        )
+        .unwrap();
+        assert_eq!(q["per_page"], 5);
+        assert_eq!(q["user_email"], "a+b@x.com");
+        assert_eq!(q["status"], "x y");
+        assert!(query_args(Endpoint::ListOrders, "a=%zz").is_err());
+        assert!(query_args(Endpoint::ListOrders, "a=%FF").is_err());
+        let l = query_args(Endpoint::LookupImports, "domains=a.com,b.com").unwrap();
+        assert_eq!(l["domains"], serde_json::json!(["a.com", "b.com"]));
+        let other = query_args(Endpoint::ListDomains, "domains=a.com,b.com").unwrap();
+        assert_eq!(other["domains"], "a.com,b.com");
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::Fail;
 use peeker_partner::error::{codes, Problem};
+use peeker_partner::route;
 use serde_json::{json, Value};
 
 /// The body as JSON; an empty body reads as `null`.
@@ -24,31 +25,10 @@ pub fn parsed<T>(r: Result<T, Vec<Problem>>) -> Result<T, Fail> {
     r.map_err(Fail::from_problems)
 }
 
-/// A query string as the JSON object the SDK's query parsers read: values
-/// are strings, except `per_page` when it reads as an integer and, for the
-/// import lookup, `domains` split on commas.
-pub fn query_json(query: &str, lookup: bool) -> Result<Value, Fail> {
-    let mut map = serde_json::Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (decode(k)?, decode(v)?);
-        let value = if k == "per_page" {
-            v.parse::<i64>()
-                .map(Value::from)
-                .unwrap_or(Value::String(v))
-        } else if k == "domains" && lookup {
-            Value::Array(
-                v.split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| Value::String(s.to_owned()))
-                    .collect(),
-            )
-        } else {
-            Value::String(v)
-        };
-        map.insert(k, value);
-    }
-    Ok(Value::Object(map))
+/// The request's query string as the JSON object the SDK's query parsers
+/// read: the core's reading, the one the Worker's proxy uses too.
+pub fn query_json(r: &super::Req<'_>) -> Result<Value, Fail> {
+    route::query_args(r.endpoint, r.query).map_err(|p| Fail::from_problems(vec![p]))
 }
 
 /// A path segment, percent-decoded (kept as sent when it does not decode).
@@ -89,20 +69,4 @@ fn decode(s: &str) -> Result<String, Fail> {
         i += 1;
     }
     String::from_utf8(out).map_err(|_| Fail::invalid("", "the query string is not UTF-8"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn queries_decode() {
-        let q = query_json("per_page=5&user_email=a%2Bb%40x.com&status=x+y", false).unwrap();
-        assert_eq!(q["per_page"], 5);
-        assert_eq!(q["user_email"], "a+b@x.com");
-        assert_eq!(q["status"], "x y");
-        assert!(query_json("a=%zz", false).is_err());
-        let l = query_json("domains=a.com,b.com", true).unwrap();
-        assert_eq!(l["domains"], json!(["a.com", "b.com"]));
-    }
 }

@@ -48,7 +48,7 @@ pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
 
 /// `GET /domains/import?domains=a,b`: the newest import holding each name.
 pub fn lookup(app: &App, r: &Req<'_>) -> Answer {
-    let q = parsed(validate::parse_import_lookup(&query_json(r.query, true)?))?;
+    let q = parsed(validate::parse_import_lookup(&query_json(r)?))?;
     app.read(|st| {
         let mut found: BTreeMap<&str, &DomainImport> = BTreeMap::new();
         let mut not_found = Vec::new();

@@ -47,7 +47,7 @@ where
     Q: PageQuery,
     T: Serialize,
 {
-    let q = parsed((spec.parse)(&query_json(r.query, false)?))?;
+    let q = parsed((spec.parse)(&query_json(r)?))?;
     let per_page = q.per_page().unwrap_or(DEFAULT_PER_PAGE);
     let after = match q.page_token() {
         None => None,
