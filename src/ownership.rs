@@ -583,11 +583,10 @@ impl CustomerRequest {
                         }
                     }
                 }
+                // A listed row teaches only what it says itself: the list is
+                // filtered upstream, but the table never trusts a filter.
                 ListDomains => {
-                    let owner = match text(row, "user_id") {
-                        Some(id) => Owner::of(Some(&id), None),
-                        None => mine.clone(),
-                    };
+                    let owner = Owner::of(text(row, "user_id").as_deref(), None);
                     for key in ["id", "domain"] {
                         if let Some(id) = text(row, key) {
                             facts.push(Fact::is(Kind::Domain, &id, owner.clone()));
@@ -607,7 +606,7 @@ impl CustomerRequest {
                         facts.push(Fact::is(Kind::Forwarding, &id, mine.clone()));
                     }
                 }
-                CreateSwap | ListSwaps => {
+                CreateSwap => {
                     if let Some(id) = text(row, "id") {
                         facts.push(Fact::is(Kind::Swap, &id, mine.clone()));
                     }

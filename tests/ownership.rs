@@ -443,3 +443,26 @@ fn an_answer_that_names_nobody_teaches_nothing() {
     let event = json!({"id": "evt_1", "type": "order.in_progress", "created_at": "x", "data": {"id": "ord_x", "status": "in_progress"}});
     assert_eq!(event_record(&event).facts, []);
 }
+
+#[test]
+fn listed_rows_teach_only_what_they_name() {
+    let alice = Identity::resolve(&Customer::from_sub("usr_alice").unwrap(), &users());
+    let req =
+        CustomerRequest::new(Endpoint::ListDomains, None, "", &Value::Null, "usr_alice").unwrap();
+    let page = json!({"data": [
+        {"id": "dom_1", "domain": "a.com", "user_id": "usr_alice"},
+        {"id": "dom_2", "domain": "inventory.com"}
+    ]});
+    let facts = req.learn(&alice, &page);
+    let ids: Vec<&str> = facts.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["dom_1", "a.com"]);
+    let req =
+        CustomerRequest::new(Endpoint::ListSwaps, None, "", &Value::Null, "usr_alice").unwrap();
+    assert_eq!(
+        req.learn(
+            &alice,
+            &json!({"data": [{"id": "swp_9", "domain_id": "dom_2"}]})
+        ),
+        []
+    );
+}
