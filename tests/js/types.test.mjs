@@ -25,7 +25,10 @@ test("misspelt fields of a narrowed event and of a response do not compile", () 
   }
   assert.match(out, /misspelt\.ts\(7,\d+\): error TS2551: Property 'domain_cuont' does not exist on type 'FullOrder'/);
   assert.match(out, /misspelt\.ts\(10,\d+\): error TS2551: Property 'statuss' does not exist on type 'OrderReceipt'/);
-  assert.equal(out.match(/error TS/g)?.length, 2, out);
+  // verifyWebhook's and checkWebhook's results, narrowed by `type` alone (no isKnownEvent).
+  assert.match(out, /misspelt\.ts\(16,\d+\): error TS2551: Property 'domain_cuont' does not exist on type 'FullOrder'/);
+  assert.match(out, /misspelt\.ts\(20,\d+\): error TS2551: Property 'replacment_domain' does not exist on type 'Swap'/);
+  assert.equal(out.match(/error TS/g)?.length, 4, out);
 });
 
 test("no `any` in the public declarations", () => {

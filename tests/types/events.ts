@@ -4,6 +4,8 @@
 import {
   isKnownEvent,
   verifyWebhook,
+  verifyWebhookAsync,
+  handleWebhook,
   type Domain,
   type DomainImport,
   type ForwardingJob,
@@ -87,7 +89,83 @@ if (e.type === "swap.action_required") { const d: Swap = e.data; }
 if (e.type === "order.exploded") {}
 const t: EventType = e.type;
 
-// An event of a type this version does not know is kept: the guard tells it.
+// No guard needed: on what verifyWebhook returns (known or not), `type`
+// narrows `data` by `if` and by `switch`, as stripe-node's events do.
+const got = verifyWebhook("{}", {}, "whsec");
+if (got.type === "order.completed") {
+  const n: number = got.data.domain_count;
+  const order: FullOrder = got.data;
+}
+if (got.type === "domain_import.action_required") {
+  const groups: string[][] = got.data.nameserver_groups.map((g) => g.nameservers);
+}
+switch (got.type) {
+  case "order.cancelled":
+  case "order.failed": {
+    const receipt: OrderReceipt = got.data;
+    break;
+  }
+  case "swap.completed": {
+    const replacement: string | null = got.data.replacement_domain;
+    break;
+  }
+  default: {
+    // An unknown type reaches here too, and can be logged as it came.
+    const name: string = got.type;
+    const id: string = got.id;
+    console.log(got.type, got.id, got.created_at, got.data, JSON.stringify(got));
+  }
+}
+if (got.type === "order.completed") {
+  // @ts-expect-error: a misspelt field of the narrowed resource
+  got.data.domain_cuont;
+}
+if (got.type === "swap.created") {
+  // @ts-expect-error: a field of another event's resource
+  got.data.domain_count;
+}
+// A type this version does not know still compiles as a comparison (the
+// caller may handle a newer type by name), and its event can be logged.
+if (got.type === "order.teleported") {
+  console.log(got.id, got.type, got.data);
+  const raw = got.data as Record<string, unknown>;
+}
+// handleWebhook's onEvent and checkWebhook's result narrow the same way.
+handleWebhook(new Request("http://x"), {
+  secret: "whsec",
+  onEvent: (ev) => {
+    switch (ev.type) {
+      case "order.completed":
+        return ev.data.domain_count;
+      case "domain.connected":
+        return ev.data.domain;
+      default:
+        return ev.type;
+    }
+  },
+});
+const check = checkWebhook("{}", {}, "whsec");
+if (check.ok) {
+  switch (check.event.type) {
+    case "order.completed": {
+      const n: number = check.event.data.domain_count;
+      break;
+    }
+    case "swap.failed": {
+      const s: Swap = check.event.data;
+      break;
+    }
+  }
+  if (check.event.type === "domain.forwarding_failed") {
+    const failed: number = check.event.data.failed_count;
+  }
+}
+const asyncEvent = await verifyWebhookAsync("{}", {}, "whsec");
+if (asyncEvent.type === "order.completed") {
+  const n: number = asyncEvent.data.domain_count;
+}
+
+// Exhaustive handling: the guard leaves only known types, so `never` holds.
 const event = verifyWebhook("{}", {}, "whsec");
 if (isKnownEvent(event)) {
   handle(event);

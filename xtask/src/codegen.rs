@@ -361,13 +361,20 @@ fn write_events_ts(out: &mut String) {
         r#"
 /**
  * An event whose `type` this version does not know: kept as sent, never
- * refused. `isKnownEvent(event)` tells it from a `WebhookEvent`.
+ * refused, and `id`, `type` and the whole event can be logged or stored.
+ *
+ * Its `data` is typed `never` on purpose: in `WebhookEvent | UnknownWebhookEvent`,
+ * `if (event.type === "order.completed")` (or a `switch` case) then narrows
+ * `event.data` to that type's resource with no guard, as `never` adds nothing
+ * to a union. To read the data of a type this version does not know, cast it
+ * (`event.data as Record<string, unknown>`); for exhaustive handling,
+ * `isKnownEvent(event)` tells a `WebhookEvent` from this.
  */
 export interface UnknownWebhookEvent {
   id: string;
   type: string;
   created_at: string;
-  data: Record<string, unknown>;
+  data: never;
 }
 
 /** The type of each event's `data`. */
