@@ -7,9 +7,19 @@
 //    arrives; none twice after the receiver's dedupe); a target that never
 //    comes back (every event in GET /forwarding/failed, then delivered by
 //    POST /forwarding/failed/{id}/retry).
+//  - stalled watchers: an order with 8 events of ~900 KiB, one watcher that
+//    reads, then a few hundred that connect and never read (each its own
+//    token sub: the worst case for the per-order limit); then live events.
+//    Prints workerd's RSS growth, the reading watcher's latency, how many
+//    stalled ones were admitted / refused (429) / cut off, and the sockets
+//    left in CLOSE-WAIT once they are gone. Bounded: --stalled sockets,
+//    about a minute.
 //
-//   node bench/edge-load.mjs [--watchers 200] [--down 30]
+//   node bench/edge-load.mjs [--watchers 200] [--down 30] [--stalled 300] [--only stalled]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { connect } from "node:net";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { mintBrowserToken, signWebhook, verifyWebhook, watchEvents } from "peeker-partner";
@@ -192,14 +202,158 @@ export async function forwardRows({ events = 50, downSeconds = 30 } = {}) {
   return rows;
 }
 
+/** workerd's resident memory (KiB) in the process group of `w` (wrangler dev). */
+function workerdRss(w) {
+  let total = 0;
+  for (const line of execFileSync("ps", ["-o", "pid=,comm=", "-g", String(w.pid)], { encoding: "utf8" }).split("\n")) {
+    const [pid, comm] = line.trim().split(/\s+/);
+    if (comm !== "workerd") continue;
+    try {
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {}
+  }
+  return total;
+}
+
+/** Sockets of the Worker's port in CLOSE-WAIT (the peer left, workerd did not close). */
+function closeWait(w) {
+  const port = new URL(w.url).port;
+  try {
+    const out = execFileSync("ss", ["-Htn", "state", "close-wait", `( sport = :${port} )`], { encoding: "utf8" });
+    return out.split("\n").filter(Boolean).length;
+  } catch {
+    return NaN;
+  }
+}
+
+/** A watcher that connects and never reads (paused before the first byte). */
+function stalledWatcher(w, orderId, token) {
+  const { port } = new URL(w.url);
+  const socket = connect({ host: "127.0.0.1", port: Number(port) });
+  socket.pause();
+  socket.on("error", () => {});
+  socket.write(`GET /events/stream?order_id=${orderId} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`
+    + `Authorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`);
+  return {
+    socket,
+    /** Reads for up to `ms`: {status, frames, ended} (ended: the server closed it). */
+    drain: (ms) => new Promise((resolve) => {
+      let head = "", tail = "", frames = 0, ended = false;
+      const done = () => {
+        clearTimeout(timer);
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), frames, ended });
+      };
+      const timer = setTimeout(done, ms);
+      socket.on("data", (d) => {
+        // Count `id:` lines that end in this chunk (the bodies are big: not kept).
+        const text = tail + d.toString("latin1");
+        if (head.length < 64) head += text.slice(0, 64);
+        for (const m of text.matchAll(/\nid: \d+\n/g)) if (m.index + m[0].length > tail.length) frames++;
+        tail = text.slice(-32);
+      });
+      socket.once("end", () => { ended = true; done(); });
+      socket.once("close", () => { ended = true; done(); });
+      socket.resume();
+    }),
+  };
+}
+
+export async function stalledRows({ stalled = 300, events = 8, kib = 900, live = 5, holdSeconds = 50 } = {}) {
+  const w = await worker({});
+  const orderId = "ord_stalled";
+  const sockets = [];
+  // The reading watcher's connections (watchEvents reconnects by itself): statuses seen.
+  const realFetch = globalThis.fetch;
+  const connections = [];
+  globalThis.fetch = (url, init) => {
+    const call = realFetch(url, init);
+    if (String(url).includes("/events/stream")) call.then((r) => connections.push(r.status), () => connections.push(0));
+    return call;
+  };
+  try {
+    const pad = "x".repeat(kib * 1024);
+    for (let i = 0; i < events; i++) {
+      await deliver(w, JSON.stringify({ id: `evt_big_${i}`, type: "order.in_progress", created_at: new Date().toISOString(),
+        data: { id: orderId, status: "in_progress", pad } }));
+    }
+    // The reading watcher first (it holds a place), then the stalled crowd.
+    const goodToken = mintBrowserToken(TOKEN_SECRET, { sub: "usr_good", scope: "events.read", exp });
+    const arrived = new Map(); // event id → when the reading watcher got it
+    const controller = new AbortController();
+    const watching = watchEvents(w.url, {
+      token: goodToken, orderId, signal: controller.signal,
+      onEvent: (event) => { arrived.set(event.id, performance.now()); },
+    }).catch(() => {});
+    const historyStart = performance.now();
+    while (arrived.size < events && performance.now() - historyStart < 60_000) await sleep(50);
+    const history = performance.now() - historyStart;
+    await sleep(1000);
+    const rss0 = workerdRss(w); // the history stored and read once
+
+    let peak = workerdRss(w);
+    const sampler = setInterval(() => { peak = Math.max(peak, workerdRss(w)); }, 250);
+    for (let i = 0; i < stalled; i++) {
+      sockets.push(stalledWatcher(w, orderId, mintBrowserToken(TOKEN_SECRET, { sub: `usr_stalled_${i}`, scope: "events.read", exp })));
+      if (i % 50 === 49) await sleep(100);
+    }
+    await sleep(3000); // they are answered and their streams fill up
+
+    const latencies = [];
+    for (let i = 0; i < live; i++) {
+      const id = `evt_live_${i}`;
+      const sent = performance.now();
+      await deliver(w, JSON.stringify({ id, type: "order.in_progress", created_at: new Date().toISOString(), data: { id: orderId, status: "in_progress" } }));
+      while (!arrived.has(id) && performance.now() - sent < 30_000) await sleep(5);
+      latencies.push(arrived.has(id) ? arrived.get(id) - sent : Infinity);
+      await sleep(500);
+    }
+    // Hold the crowd a while (a stream that took nothing for 30 s while
+    // bytes waited is dropped at a heartbeat), then read what each one got.
+    await sleep(Math.max(0, holdSeconds * 1000 - live * 500));
+    const rssHeld = workerdRss(w);
+    clearInterval(sampler);
+    const drained = await Promise.all(sockets.map((s) => s.drain(5000)));
+    controller.abort();
+    await watching;
+    for (const s of sockets) s.socket.destroy();
+    // workerd finds a closed connection when it next writes to it (the 15 s heartbeats).
+    const leftAt = performance.now();
+    let leftInCloseWait = closeWait(w);
+    const closeWaitAt3s = (await sleep(3000), closeWait(w));
+    while ((leftInCloseWait = closeWait(w)) > 0 && performance.now() - leftAt < 40_000) await sleep(1000);
+    const closeWaitGone = performance.now() - leftAt;
+    const admitted = drained.filter((d) => d.status === 200);
+    const refused = drained.filter((d) => d.status === 429).length;
+    const cut = admitted.filter((d) => d.ended && d.frames < events).length;
+    latencies.sort((a, b) => a - b);
+    const mib = (k) => `${(k / 1024).toFixed(0)} MiB`;
+    return [
+      { measure: `stalled: ${stalled} watchers that never read, ${events} events of ${kib} KiB`, value: `${admitted.length} admitted / ${refused} refused 429`,
+        peer: `${cut} of the admitted cut off before the whole history`, ratio: "", goal: "bounded", ok: admitted.length <= 32 ? "yes" : "NO" },
+      { measure: "stalled: workerd RSS, history read → peak (held after the crowd)", value: `${mib(rss0)} → ${mib(peak)} (+${mib(peak - rss0)})`,
+        peer: `${mib(rssHeld)} after ${holdSeconds} s`, ratio: "", goal: "", ok: "" },
+      { measure: "stalled: the reading watcher, live event → onEvent, p50 / max", value: `${ms(pct(latencies, 0.5))} / ${ms(latencies.at(-1))}`,
+        peer: `history (${events} events) in ${ms(history)}; its connections: ${connections.join(" ")}`, ratio: "", goal: "< 1 s", ok: latencies.at(-1) < 1000 ? "yes" : "NO" },
+      { measure: "stalled: sockets in CLOSE-WAIT after the crowd left: at 3 s / at the end", value: `${closeWaitAt3s} / ${leftInCloseWait}`,
+        peer: `the end: ${(closeWaitGone / 1000).toFixed(0)} s (at most 40)`, ratio: "", goal: "0 at the end", ok: leftInCloseWait === 0 ? "yes" : "NO" },
+    ];
+  } finally {
+    globalThis.fetch = realFetch;
+    for (const s of sockets) s.socket.destroy();
+    await w.stop();
+  }
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = (name, fallback) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : fallback;
   };
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
   const rows = [
-    ...(await streamRows({ watchers: arg("watchers", 200) })),
-    ...(await forwardRows({ downSeconds: arg("down", 30) })),
+    ...(!only || only === "stream" ? await streamRows({ watchers: arg("watchers", 200) }) : []),
+    ...(!only || only === "stalled" ? await stalledRows({ stalled: arg("stalled", 300) }) : []),
+    ...(!only || only === "forwarding" ? await forwardRows({ downSeconds: arg("down", 30) }) : []),
   ];
   printTable(rows, ["measure", "value", "peer", "goal", "ok"]);
   console.log(`\nNode ${process.version}, wrangler dev --local (workerd), loopback, ${new Date().toISOString()}`);

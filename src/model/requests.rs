@@ -31,8 +31,8 @@ fn name_or_id(schema: &mut schemars::Schema) {
     schema.insert(
         "anyOf".into(),
         serde_json::json!([
-            { "format": "hostname" },
-            { "pattern": "^dom_[A-Za-z0-9_-]{1,64}$" },
+            { "type": "string", "format": "hostname" },
+            { "type": "string", "pattern": "^dom_[A-Za-z0-9_-]{1,64}$" },
         ]),
     );
 }
@@ -133,10 +133,11 @@ pub struct CreateBundle {
     #[schemars(range(min = 0, max = 100))]
     pub microsoft_percent: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = false))]
     pub send_on_weekends: Option<bool>,
     /// 2 or 3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 2, max = 3))]
+    #[schemars(range(min = 2, max = 3), extend("default" = 2))]
     pub google_inboxes_per_domain: Option<u8>,
 }
 
@@ -319,9 +320,10 @@ pub struct CreateOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub microsoft_licenses: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 2, max = 3))]
+    #[schemars(range(min = 2, max = 3), extend("default" = 2))]
     pub google_inboxes_per_domain: Option<u8>,
     pub sequencer: OrderSequencer,
+    #[schemars(length(min = 1))]
     pub domains: Vec<OrderDomain>,
     #[schemars(length(min = 1, max = PERSONAS_MAX))]
     pub personas: Vec<Persona>,
@@ -336,7 +338,7 @@ pub struct CreateOrder {
 #[schemars(deny_unknown_fields)]
 pub struct CancelOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(transform = each(name_or_id))]
+    #[schemars(length(min = 1), transform = each(name_or_id))]
     pub domains: Option<Vec<String>>,
 }
 
@@ -379,7 +381,7 @@ pub struct ListBundlesQuery {
     #[schemars(transform = closed(BUNDLE_STATUS_FILTERS))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX), extend("default" = 25))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -394,7 +396,7 @@ pub struct ListUsersQuery {
     #[schemars(transform = closed(UserStatus::KNOWN))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX), extend("default" = 25))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -416,7 +418,7 @@ pub struct ListDomainsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX), extend("default" = 25))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -435,7 +437,7 @@ pub struct ListOrdersQuery {
     #[schemars(transform = closed(OrderStatus::KNOWN))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX), extend("default" = 25))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -452,10 +454,10 @@ pub struct ListPendingQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(transform = closed(PendingActionStatus::KNOWN))]
+    #[schemars(transform = closed(PendingActionStatus::KNOWN), extend("default" = "open"))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX), extend("default" = 25))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
@@ -474,7 +476,7 @@ pub struct ListSwapsQuery {
     #[schemars(transform = closed(SwapStatus::KNOWN))]
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = PER_PAGE_MAX))]
+    #[schemars(range(min = 1, max = PER_PAGE_MAX), extend("default" = 25))]
     pub per_page: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,

@@ -165,6 +165,91 @@ function sse(res) {
   };
 }
 
+test("finding 3: an order's streams are bounded per token sub and per order; past either, 429 rate_limited", async () => {
+  const open1 = [];
+  try {
+    // 4 per sub: the fifth stream of one sub is refused, another sub is not.
+    for (let i = 0; i < 4; i++) {
+      const s = await open("ord_lim", "usr_tabs");
+      open1.push(s);
+      assert.equal(s.res.status, 200);
+    }
+    const fifth = await open("ord_lim", "usr_tabs");
+    open1.push(fifth);
+    assert.equal(fifth.res.status, 429, "a fifth stream of one sub on one order");
+    assert.equal(fifth.res.headers.get("content-type"), "application/json");
+    const body = await fifth.res.json();
+    assert.equal(body.error.code, "rate_limited");
+    assert.equal(typeof body.error.message, "string");
+    assert.ok(Number.isInteger(body.error.details.retry_after_seconds) && body.error.details.retry_after_seconds > 0);
+    assert.equal(fifth.res.headers.get("retry-after"), String(body.error.details.retry_after_seconds));
+    // The limit is the order's: the same sub may watch another order.
+    const other = await open("ord_lim_other", "usr_tabs");
+    open1.push(other);
+    assert.equal(other.res.status, 200);
+    // 32 per order: 4 + 28 from other subs, then the 33rd is refused.
+    for (let i = 0; i < 28; i++) {
+      const s = await open("ord_lim", `usr_many_${i}`);
+      open1.push(s);
+      assert.equal(s.res.status, 200, `stream ${5 + i}`);
+    }
+    const over = await open("ord_lim", "usr_latecomer");
+    open1.push(over);
+    assert.equal(over.res.status, 429, "the 33rd stream of one order");
+    assert.equal((await over.res.json()).error.code, "rate_limited");
+    // A closed stream frees its place.
+    open1[0].close();
+    await until(async () => {
+      const again = await open("ord_lim", "usr_tabs");
+      open1.push(again);
+      if (again.res.status === 429) again.close();
+      return again.res.status === 200;
+    }, "a place freed by a closed stream (found by the heartbeats)", 45_000);
+  } finally {
+    for (const s of open1) s.close();
+  }
+});
+
+test("finding 3: watchers that never read are dropped once stalled; a reading watcher is not delayed", async (t) => {
+  // 40 events of ~900 KiB: about 35 MiB of history, more than what lies
+  // between a paused socket and the Durable Object under wrangler dev (two
+  // loopback TCP hops through a proxy workerd: up to ~15 MiB seen).
+  const order = "ord_heavy";
+  const HISTORY = 40;
+  const pad = "x".repeat(900 * 1024);
+  for (let i = 0; i < HISTORY; i++) await deliver(envelope(`evt_heavy_${i}`, "order.in_progress", order, pad));
+  const stalledOnes = Array.from({ length: 8 }, (_, i) => stalled(order, `usr_stalled_${i}`));
+  await sleep(2000); // they connect and their streams fill up
+
+  const good = await open(order, "usr_good");
+  try {
+    assert.equal(good.res.status, 200);
+    const stream = sse(good.res);
+    assert.equal((await stream.take(HISTORY)).length, HISTORY, "the reading watcher gets the whole history");
+    const sent = Date.now();
+    await deliver(envelope("evt_heavy_live", "order.completed", order));
+    const [live] = await stream.take(1, 30_000);
+    assert.ok(live, "and the live event");
+    const latency = live.at - sent;
+    t.diagnostic(`live event to the reading watcher: ${latency} ms`);
+    assert.ok(latency < 5000, `the live event reached the reading watcher after ${latency} ms`);
+  } finally {
+    good.close();
+  }
+
+  // Each stalled watcher is cut off once it took nothing for 20 s (having
+  // been sent a bounded amount): reading now, it finds its connection closed
+  // before the whole history (it would resume with Last-Event-ID).
+  await sleep(30_000);
+  const results = await Promise.all(stalledOnes.map((s) => s.drain(15_000)));
+  t.diagnostic(`stalled watchers got ${results.map((r) => r.frames).join(", ")} frames`);
+  for (const [i, r] of results.entries()) {
+    assert.ok(r.head.startsWith("HTTP/1.1 200"), `stalled ${i} was answered 200: ${r.head}`);
+    assert.ok(r.ended, `stalled ${i}: its connection was closed (got ${r.frames} frames, ${r.bytes} bytes)`);
+    assert.ok(r.frames < HISTORY, `stalled ${i}: dropped before the whole history (${r.frames} frames)`);
+  }
+});
+
 test("finding 4: a 404 from the forwarding target is not a delivery: the event is retried", async () => {
   plan.set("evt_404", [404, 404]);
   await deliver(envelope("evt_404", "order.completed", "ord_404"));
