@@ -40,9 +40,9 @@ fn schemathesis() -> Result<PathBuf> {
 
 /// The sandbox on a free loopback port, its rate limit raised out of the
 /// fuzzer's way. Stopped (by its PID) when dropped.
-struct Sandbox {
+pub struct Sandbox {
     child: Child,
-    base: String,
+    pub base: String,
 }
 
 impl Drop for Sandbox {
@@ -52,7 +52,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn start_sandbox() -> Result<Sandbox> {
+pub fn start_sandbox() -> Result<Sandbox> {
     util::cargo(&[
         "build",
         "--quiet",

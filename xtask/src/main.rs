@@ -9,6 +9,7 @@ mod build;
 mod codegen;
 mod demo;
 mod fuzz_api;
+mod openapi_clients;
 mod setup;
 mod util;
 mod worker;
@@ -29,6 +30,9 @@ cargo xtask <command>
   docs    build, then the API reference from the package's .d.ts (typedoc) into target/docs/api/
   load    build, then bounded loads on the Worker: signed deliveries (10 s),
           200 stream watchers, forwarding to a target that is down
+  openapi-clients
+          generate a TypeScript and a Python client from openapi.json and run
+          each against peeker-sandbox (one create-and-read per resource)
   fuzz-api [EXAMPLES]
           schemathesis against a running peeker-sandbox with openapi.json
           (default 100 examples per operation; `test` runs 10)
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("docs") => docs(),
         Some("load") => load(),
+        Some("openapi-clients") => openapi_clients::run(),
         Some("fuzz-api") => match args.get(1).map_or(Ok(100), |n| n.parse::<u32>()) {
             Ok(n) => fuzz_api::run(n),
             Err(_) => Err("fuzz-api takes a number of examples per operation".into()),
@@ -130,6 +135,8 @@ fn test() -> util::Result {
     worker::test()?;
     step("the sandbox against openapi.json (schemathesis)");
     fuzz_api::run(10)?;
+    step("clients generated from openapi.json (TypeScript, Python) against the sandbox");
+    openapi_clients::run()?;
     step("ecosystem matrix: npm pack, installed and run as partners do (tests/ecosystem/)");
     run_in(&root, "node", &["--test", "tests/ecosystem/"])?;
     Ok(())
