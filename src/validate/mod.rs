@@ -15,6 +15,7 @@ pub mod names;
 pub mod punycode;
 mod queries;
 pub(crate) mod read;
+pub mod roots;
 
 use crate::error::Problem;
 use crate::model::requests::*;
@@ -23,8 +24,9 @@ use serde_json::Value;
 pub use bodies::{
     AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX, SAFE_INT,
 };
-pub use names::{is_registrable, normalize_domain, TWO_LEVEL_SUFFIXES};
+pub use names::normalize_domain;
 pub use queries::{Kind, Param, Query, IMPORT_LOOKUP_MAX, PER_PAGE_MAX};
+pub use roots::{is_registrable, registrable_root};
 
 /// At most this many problems are returned; the last one then says how many
 /// more were found. Keeps the answer to a pathological body small.

@@ -12,16 +12,6 @@ pub const MAX_URL_LEN: usize = 2048;
 /// Longest email address (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: usize = 254;
 
-/// Two-label public suffixes under which a registrable domain has three labels
-/// (`acme.co.uk`). Short on purpose: the common ones partners meet. Anything
-/// else must be exactly two labels.
-pub const TWO_LEVEL_SUFFIXES: &[&str] = &[
-    "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "net.uk", "ac.uk", "gov.uk", "com.au",
-    "net.au", "org.au", "co.nz", "net.nz", "org.nz", "co.za", "co.jp", "ne.jp", "or.jp", "com.br",
-    "net.br", "com.mx", "com.ar", "com.tr", "co.in", "co.il", "co.kr", "com.sg", "com.hk",
-    "com.tw", "com.cn",
-];
-
 /// A client's `baseUrl`, trimmed and without a trailing `/`, or why not:
 /// `http(s)://host[:port][/path]`, no user or password (they would show in
 /// error texts), nothing after `?` or `#`, and `https:` unless the host is
@@ -190,19 +180,6 @@ fn lowercase(label: &str) -> String {
     lower
 }
 
-/// Whether a normalised name is a registrable root domain: two labels, or three
-/// when the last two are one of [`TWO_LEVEL_SUFFIXES`].
-pub fn is_registrable(normalized: &str) -> bool {
-    let labels = normalized.split('.').count();
-    match labels {
-        2 => !TWO_LEVEL_SUFFIXES.contains(&normalized),
-        3 => normalized
-            .split_once('.')
-            .is_some_and(|(_, suffix)| TWO_LEVEL_SUFFIXES.contains(&suffix)),
-        _ => false,
-    }
-}
-
 /// A pragmatic email check: one `@`, a local part of 1–64 octets without
 /// spaces or stray dots, and a valid domain after it.
 pub fn check_email(email: &str) -> Result<(), String> {
@@ -348,21 +325,6 @@ mod tests {
         // 60 ü encode to far more than 63 octets.
         assert!(normalize_domain(&format!("{}.de", "ü".repeat(60))).is_err());
         assert!(normalize_domain(&"a".repeat(10_000_000)).is_err());
-    }
-
-    #[test]
-    fn registrable_roots() {
-        for yes in ["acme.com", "acme.co.uk", "xn--mnchen-3ya.de", "shop.com.au"] {
-            assert!(is_registrable(yes), "{yes}");
-        }
-        for no in [
-            "mail.acme.com",
-            "co.uk",
-            "a.b.acme.co.uk",
-            "mail.acme.co.uk",
-        ] {
-            assert!(!is_registrable(no), "{no}");
-        }
     }
 
     #[test]

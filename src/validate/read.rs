@@ -345,16 +345,22 @@ pub fn domain(field: &str, v: &Value, kind: DomainKind, p: &mut Problems) -> Opt
             return None;
         }
     };
-    if kind == DomainKind::Root && !names::is_registrable(&name) {
-        p.push(Problem::invalid(
-            field,
-            format!(
-                "\"{}\" is not a registrable root domain; import the root (e.g. acme.com, \
-                 acme.co.uk), not a subdomain",
-                show(&name)
-            ),
-        ));
-        return None;
+    if kind == DomainKind::Root {
+        let why = match super::roots::registrable_root(&name) {
+            Some(root) if root == name => None,
+            Some(root) => Some(format!("its root is {root}: import that, not a subdomain")),
+            None => Some(format!(
+                "{name} is a public suffix, under which roots are registered (such as acme.{name})"
+            )),
+        };
+        if let Some(why) = why {
+            let shown = show(&name);
+            p.push(Problem::invalid(
+                field,
+                format!("\"{shown}\" is not a registrable root domain; {why}"),
+            ));
+            return None;
+        }
     }
     Some(name)
 }

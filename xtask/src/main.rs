@@ -10,6 +10,7 @@ mod codegen;
 mod demo;
 mod fuzz_api;
 mod openapi_clients;
+mod psl;
 mod setup;
 mod util;
 mod worker;
@@ -24,6 +25,9 @@ cargo xtask <command>
           write the generated TypeScript, JS resource table and openapi.json
           from the endpoint table and model types; --check fails when stale
   build   build the npm package into pkg/
+  psl [--file PATH]
+          refresh the vendored Public Suffix List (download, or a local copy)
+          and the registrable-root table generated from it
   test    set up, build, and run every test (native, wasm in Node and Chromium, pkg/ from Node and bundlers)
   demo    build, then serve the partner demo on 127.0.0.1 (sandbox, Worker, www/)
   bench   build, then print the benchmark table
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::all(),
         Some("codegen") => codegen::run(args.get(1).map(String::as_str) == Some("--check")),
+        Some("psl") => psl::run(&args[1..]),
         Some("build") => setup::all().and_then(|_| build::package()),
         Some("test") => test(),
         Some("demo") => demo(),
