@@ -30,8 +30,10 @@ const SECRET = "whsec_edge_load_1f2e";
 const FORWARD_SECRET = "whsec_edge_load_forward_9c0d";
 const TOKEN_SECRET = "edge-load-token-secret-0123456789abcdef";
 const exp = Math.floor(Date.now() / 1000) + 3600;
-const READER = mintBrowserToken(TOKEN_SECRET, { sub: "usr_load", scope: "events.read", exp });
-const ADMIN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_load", scope: "forwarding.admin", exp });
+// Account scopes (the whole account's events; dead letters): the load is the point here.
+const account = (sub, scope) => mintBrowserToken(TOKEN_SECRET, { sub, scope, exp }, { accountScopes: true });
+const READER = account("usr_load", "events.readAll");
+const ADMIN = account("usr_load", "forwarding.admin");
 const ms = (v) => `${v.toFixed(1)} ms`;
 const pct = (xs, p) => xs.length ? xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN;
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
@@ -277,7 +279,7 @@ export async function stalledRows({ stalled = 300, events = 8, kib = 900, live =
         data: { id: orderId, status: "in_progress", pad } }));
     }
     // The reading watcher first (it holds a place), then the stalled crowd.
-    const goodToken = mintBrowserToken(TOKEN_SECRET, { sub: "usr_good", scope: "events.read", exp });
+    const goodToken = account("usr_good", "events.readAll");
     const arrived = new Map(); // event id → when the reading watcher got it
     const controller = new AbortController();
     const watching = watchEvents(w.url, {
@@ -293,7 +295,7 @@ export async function stalledRows({ stalled = 300, events = 8, kib = 900, live =
     let peak = workerdRss(w);
     const sampler = setInterval(() => { peak = Math.max(peak, workerdRss(w)); }, 250);
     for (let i = 0; i < stalled; i++) {
-      sockets.push(stalledWatcher(w, orderId, mintBrowserToken(TOKEN_SECRET, { sub: `usr_stalled_${i}`, scope: "events.read", exp })));
+      sockets.push(stalledWatcher(w, orderId, account(`usr_stalled_${i}`, "events.readAll")));
       if (i % 50 === 49) await sleep(100);
     }
     await sleep(3000); // they are answered and their streams fill up
