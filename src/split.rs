@@ -226,7 +226,7 @@ pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOut
                     format!("domains[{i}]"),
                     format!(
                         "{} is picked twice (also domains[{first}]); each domain can be used once",
-                        row.domain
+                        crate::validate::names::shown_domain(&row.domain)
                     ),
                 )
                 .with_details(crate::json::object(vec![
@@ -517,9 +517,10 @@ pub(crate) fn unusable_problem(
     why: Unusable<'_>,
 ) -> Problem {
     let d = &row.domain;
+    let shown = crate::validate::names::shown_domain(d);
     let (message, details) = match why {
         Unusable::Premium => (
-            format!("{d} is a premium domain and cannot be ordered through the API"),
+            format!("{shown} is a premium domain and cannot be ordered through the API"),
             crate::json::object(vec![
                 ("domain", d.as_str().into()),
                 ("reason", "premium".into()),
@@ -528,7 +529,7 @@ pub(crate) fn unusable_problem(
         Unusable::Unavailable(reason) => {
             let because = reason.map_or(String::new(), |r| format!(" ({r})"));
             (
-                format!("{d} is not available{because}"),
+                format!("{shown} is not available{because}"),
                 crate::json::object(vec![
                     ("domain", d.as_str().into()),
                     ("reason", "unavailable".into()),
@@ -537,7 +538,7 @@ pub(crate) fn unusable_problem(
             )
         }
         Unusable::NoProvider => (
-            format!("{d} is usable neither for Google nor for Microsoft (see its usable_for)"),
+            format!("{shown} is usable neither for Google nor for Microsoft (see its usable_for)"),
             crate::json::object(vec![
                 ("domain", d.as_str().into()),
                 ("reason", "not_usable".into()),

@@ -76,6 +76,53 @@ pub fn validate_forwarding(
     problems(&body, validate::validate_forwarding)
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const DOMAIN_NAMES_TS: &str = r#"
+/**
+ * A domain name as people read it (UTS #46 ToUnicode, as browsers show it):
+ * `displayDomain("xn--mnchen-3ya.de")` is `"münchen.de"`. Show this; send
+ * the A-label (what the validators and `buildRequest` send). A name that is
+ * not a valid domain name is returned as given.
+ */
+export function displayDomain(name: string): string;
+
+/**
+ * A warning about a domain name the SDK accepts: `mixed_script` when one
+ * label mixes scripts the way look-alike (spoofed) names do (UTS #39's
+ * Highly Restrictive level, as browsers' IDN spoof checkers: `аpple.com`
+ * with a Cyrillic `а`). Browsers show such a label as punycode. Not a
+ * refusal: show it next to the name and let the customer decide.
+ */
+export interface DomainWarning {
+  code: "mixed_script";
+  /** The domain name as sent (A-label). */
+  domain: string;
+  /** The label at fault, as people read it. */
+  label: string;
+  /** The scripts it mixes (Unicode names: "Latin", "Cyrillic", ...). */
+  scripts: string[];
+  message: string;
+}
+
+/**
+ * The warnings for a domain name, `[]` when there are none, and for a name
+ * the validators refuse (their problem says why).
+ */
+export function domainWarnings(name: string): DomainWarning[];
+"#;
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = displayDomain, skip_typescript)]
+pub fn display_domain(name: &str) -> String {
+    validate::display_domain(name)
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = domainWarnings, skip_typescript)]
+pub fn domain_warnings(name: &str) -> JsResult {
+    to_js(&validate::domain_warnings(name))
+}
+
 /// Whether the picked domains fill the bundle's split (Part A §A5): the
 /// assignment, or exactly what is missing or surplus.
 #[wasm_bindgen(js_name = checkDomainSplit, unchecked_return_type = "SplitOutcome")]

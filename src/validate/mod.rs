@@ -12,7 +12,6 @@
 
 mod bodies;
 pub mod names;
-pub mod punycode;
 mod queries;
 pub(crate) mod read;
 pub mod roots;
@@ -24,9 +23,45 @@ use serde_json::Value;
 pub use bodies::{
     AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX, SAFE_INT,
 };
-pub use names::normalize_domain;
+pub use names::{display_domain, normalize_domain};
 pub use queries::{Kind, Param, Query, IMPORT_LOOKUP_MAX, PER_PAGE_MAX};
 pub use roots::{is_registrable, registrable_root};
+
+/// The warnings for a domain name (see [`names::mixed_script_labels`]), as
+/// `domainWarnings` returns them: `{code: "mixed_script", domain, label,
+/// scripts, message}`.
+pub fn domain_warnings(name: &str) -> Value {
+    let Ok(domain) = normalize_domain(name) else {
+        return Value::Array(Vec::new());
+    };
+    let warnings = names::mixed_script_labels(&domain)
+        .into_iter()
+        .map(|m| {
+            let message = format!(
+                "the label '{}' mixes {} letters, as look-alike names do; browsers show it as punycode ({domain})",
+                m.label,
+                and_list(&m.scripts)
+            );
+            crate::json::object(vec![
+                ("code", "mixed_script".into()),
+                ("domain", domain.as_str().into()),
+                ("label", m.label.into()),
+                ("scripts", m.scripts.into()),
+                ("message", message.into()),
+            ])
+        })
+        .collect();
+    Value::Array(warnings)
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
 
 /// At most this many problems are returned; the last one then says how many
 /// more were found. Keeps the answer to a pathological body small.

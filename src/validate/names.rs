@@ -1,7 +1,8 @@
-//! Domain names, emails and URLs: the syntax rules of Part A §A3, with no regex
-//! and no Unicode tables (wasm size).
+//! Domain names, emails and URLs: the syntax rules of Part A §A3, with no
+//! regex. Domain names go through UTS #46 (the `idna` crate), whose Unicode
+//! data is the one table here (its size is in notes/contract-decisions.md).
 
-use super::punycode;
+use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
 /// Longest domain name in octets (RFC 1035).
 pub const MAX_DOMAIN_LEN: usize = 253;
@@ -86,98 +87,371 @@ pub fn show(value: &str) -> String {
     }
 }
 
-/// Normalises a domain name: surrounding whitespace and one trailing dot are
-/// removed, labels are lower-cased, and non-ASCII labels become punycode
-/// A-labels. `Err` says why the name is not valid.
+/// UTS #46 with the WHATWG URL Standard's flags for "domain to ASCII" with
+/// beStrict false: nontransitional, CheckBidi and CheckJoiners on,
+/// CheckHyphens, VerifyDnsLength and UseSTD3ASCIIRules off (the URL
+/// Standard's forbidden domain code points are refused instead), as
+/// browsers' `new URL()` and Node's `url.domainToASCII` apply it.
+const UTS46: Uts46 = Uts46::new();
+const WHATWG_DENY: AsciiDenyList = AsciiDenyList::URL;
+
+/// Normalises a domain name to the A-label form that is sent: surrounding
+/// whitespace is removed, then the name is processed as UTS #46 (above):
+/// mapped (case folded, full-width forms narrowed, soft hyphens and
+/// zero-width spaces dropped), put in NFC, checked (bidi, joiners, valid
+/// punycode) and punycoded. One trailing dot (the DNS root) is removed. On
+/// top, our stricter DNS rules: no empty label, labels of letters, digits and
+/// hyphens only, none starting or ending with a hyphen, at most 63 octets
+/// each and 253 in all, at least two labels, no all-numeric last label.
+/// `Err` says why the name is not valid, naming the label and the rule.
 pub fn normalize_domain(input: &str) -> Result<String, String> {
-    // Cheap bound first: no valid name is longer than this even as Unicode.
+    // Cheap bound first: no valid name is longer than this even as Unicode
+    // (and it keeps the punycode work, quadratic, small).
     if input.len() > MAX_DOMAIN_LEN * 4 {
         return Err(format!("is longer than {MAX_DOMAIN_LEN} characters"));
     }
-    let trimmed = input.trim();
-    let name = trimmed.strip_suffix('.').unwrap_or(trimmed);
+    let name = input.trim();
     if name.is_empty() {
         return Err("is empty".to_owned());
     }
-    let mut out = String::with_capacity(name.len());
+    let ascii = UTS46
+        .to_ascii(
+            name.as_bytes(),
+            WHATWG_DENY,
+            Hyphens::Allow,
+            DnsLength::Ignore,
+        )
+        .map_err(|_| diagnose(name))?;
+    let out = ascii.strip_suffix('.').unwrap_or(&ascii);
+    if let Some(label) = nested_a_label(out) {
+        return Err(format!(
+            "has the label '{}', which is punycode for a label that itself starts with 'xn--'",
+            show(label)
+        ));
+    }
+    check_dns(out)?;
+    Ok(out.to_owned())
+}
+
+/// The first A-label whose Unicode form begins with `xn--`: UTS #46's
+/// validity criterion 4 when CheckHyphens is false, which the `idna` crate
+/// (1.1) checks only as part of CheckHyphens.
+fn nested_a_label(ascii: &str) -> Option<&str> {
+    ascii.split('.').find(|label| {
+        label
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
+            && label
+                .get(4..)
+                .and_then(idna::punycode::decode_to_string)
+                .is_some_and(|u| u.starts_with("xn--"))
+    })
+}
+
+/// Our stricter DNS rules on a UTS #46 A-label (see [`normalize_domain`]),
+/// in the order the conformance tests list them.
+fn check_dns(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("is empty".to_owned());
+    }
     let mut labels = 0usize;
-    // IDNA treats the ideographic and full-width full stops as dots too.
-    for label in name.split(['.', '\u{3002}', '\u{FF0E}', '\u{FF61}']) {
-        if labels > 0 {
-            out.push('.');
-        }
+    for label in name.split('.') {
         labels += 1;
-        out.push_str(&normalize_label(label)?);
+        if label.is_empty() {
+            return Err("has an empty label (two dots in a row, or a leading dot)".to_owned());
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Err(if c.is_ascii_graphic() {
+                format!("contains '{c}'; labels may hold only letters, digits and hyphens")
+            } else {
+                format!(
+                    "contains the character U+{:04X}; labels may hold only letters, digits and hyphens",
+                    u32::from(c)
+                )
+            });
+        }
+    }
+    for label in name.split('.') {
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!(
+                "has a label that starts or ends with a hyphen ('{}')",
+                show(label)
+            ));
+        }
+        if label.len() > MAX_LABEL_LEN {
+            return Err(format!(
+                "has a label longer than {MAX_LABEL_LEN} octets ('{}')",
+                show(label)
+            ));
+        }
+    }
+    if name.len() > MAX_DOMAIN_LEN {
+        return Err(format!("is longer than {MAX_DOMAIN_LEN} octets"));
     }
     if labels < 2 {
         return Err("needs at least two labels, such as example.com".to_owned());
     }
-    if out.len() > MAX_DOMAIN_LEN {
-        return Err(format!("is longer than {MAX_DOMAIN_LEN} octets"));
-    }
-    let tld = out.rsplit('.').next().unwrap_or("");
+    let tld = name.rsplit('.').next().unwrap_or("");
     if tld.bytes().all(|b| b.is_ascii_digit()) {
         return Err("has an all-numeric top-level label (IP addresses are not domains)".to_owned());
     }
-    Ok(out)
+    Ok(())
 }
 
-fn normalize_label(label: &str) -> Result<String, String> {
-    if label.is_empty() {
-        return Err("has an empty label (two dots in a row, or a leading dot)".to_owned());
-    }
-    // A punycode label is at least as long as its code points, so anything
-    // longer cannot fit; checking first keeps the encoder's work small.
-    if label.chars().count() > MAX_LABEL_LEN {
-        return Err(format!(
-            "has a label longer than {MAX_LABEL_LEN} characters"
-        ));
-    }
-    let lower = lowercase(label);
-    let mut ascii = true;
-    for c in lower.chars() {
-        if c.is_ascii() {
-            if !(c.is_ascii_alphanumeric() || c == '-') {
-                return Err(if c.is_ascii_graphic() {
-                    format!("contains '{c}'; labels may hold only letters, digits and hyphens")
-                } else {
-                    format!("contains the character U+{:04X}; labels may hold only letters, digits and hyphens", u32::from(c))
-                });
-            }
-        } else if c.is_whitespace() || c.is_control() {
-            return Err(format!("contains the character U+{:04X}", u32::from(c)));
+/// Why UTS #46 refuses `name`, in words a customer understands: the first
+/// label in error and the rule it breaks. Only called once processing has
+/// failed, so it may take its time.
+fn diagnose(name: &str) -> String {
+    let data = idna_adapter::Adapter::new();
+    // A character UTS #46 disallows (or one the URL Standard forbids).
+    for c in name.chars() {
+        let mut mapped = data.map_normalize(core::iter::once(c));
+        let forbidden = if c.is_ascii() {
+            !(c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                && (c.is_ascii_control() || " %#/:<>?@[\\]^|".contains(c))
         } else {
-            ascii = false;
+            mapped.any(|m| m == '\u{FFFD}')
+        };
+        if forbidden {
+            return if c.is_ascii_graphic() {
+                format!("contains '{c}'; labels may hold only letters, digits and hyphens")
+            } else if c == ' ' {
+                "contains a space; labels may hold only letters, digits and hyphens".to_owned()
+            } else if c.is_alphanumeric() || c.is_ascii_punctuation() {
+                format!(
+                    "contains '{c}' (U+{:04X}), which domain names cannot hold",
+                    u32::from(c)
+                )
+            } else {
+                format!(
+                    "contains the character U+{:04X}, which domain names cannot hold",
+                    u32::from(c)
+                )
+            };
         }
     }
-    if lower.starts_with('-') || lower.ends_with('-') {
-        return Err("has a label that starts or ends with a hyphen".to_owned());
-    }
-    let out = if ascii {
-        lower
-    } else {
-        let encoded = punycode::encode(&lower)
-            .ok_or_else(|| "has a label that cannot be converted to punycode".to_owned())?;
-        format!("xn--{encoded}")
+    let mapped: String = data.map_normalize(name.chars()).collect();
+    // Which labels UTS #46 marks: its ToUnicode output has U+FFFD in them.
+    let (marked, _) = UTS46.to_unicode(name.as_bytes(), WHATWG_DENY, Hyphens::Allow);
+    let marked: Vec<&str> = marked.split('.').collect();
+    let labels: Vec<&str> = mapped.split('.').collect();
+    let is_rtl = |c: char| {
+        let mask = data.bidi_class(c).to_mask();
+        mask.intersects(data.bidi_class('\u{05D0}').to_mask())
+            || mask.intersects(data.bidi_class('\u{0627}').to_mask())
+            || mask.intersects(data.bidi_class('\u{0660}').to_mask())
     };
-    if out.len() > MAX_LABEL_LEN {
-        return Err(format!("has a label longer than {MAX_LABEL_LEN} octets"));
+    let bidi_domain = labels.iter().any(|l| l.chars().any(is_rtl))
+        || labels.iter().any(|l| {
+            l.strip_prefix("xn--")
+                .and_then(idna::punycode::decode_to_string)
+                .is_some_and(|u| u.chars().any(is_rtl))
+        });
+    for (i, label) in labels.iter().enumerate() {
+        let in_error = marked
+            .get(i)
+            .map_or(labels.len() != marked.len(), |m| m.contains('\u{FFFD}'));
+        if !in_error {
+            continue;
+        }
+        let shown = show(label);
+        let mut unicode = (*label).to_owned();
+        if let Some(rest) = label.strip_prefix("xn--") {
+            let decoded = if rest.is_ascii() && !rest.is_empty() && !rest.ends_with('-') {
+                idna::punycode::decode_to_string(rest)
+            } else {
+                None
+            };
+            let Some(decoded) = decoded else {
+                return format!("has the label '{shown}', which is not valid punycode");
+            };
+            if decoded.is_ascii() {
+                return format!(
+                    "has the label '{shown}', punycode for plain letters ('{}'): write them as they are",
+                    show(&decoded)
+                );
+            }
+            let normal: String = data.map_normalize(decoded.chars()).collect();
+            if normal != decoded {
+                let odd = decoded.chars().find(|&c| {
+                    !data
+                        .map_normalize(core::iter::once(c))
+                        .eq(core::iter::once(c))
+                });
+                return match odd {
+                    Some(c) => format!(
+                        "has the label '{shown}', which is punycode for the character U+{:04X}, which a domain name cannot hold as it is",
+                        u32::from(c)
+                    ),
+                    None => format!(
+                        "has the label '{shown}', which is punycode for characters not in their normal form (NFC)"
+                    ),
+                };
+            }
+            unicode = decoded;
+        }
+        if unicode.chars().next().is_some_and(|c| data.is_mark(c)) {
+            return format!(
+                "has the label '{shown}', which starts with a combining mark (an accent with no letter before it)"
+            );
+        }
+        let joiners = |c: char| c == '\u{200C}' || c == '\u{200D}';
+        if unicode.chars().any(joiners) {
+            // Whether the joiners are the fault: the name without them passes.
+            let without: String = labels
+                .iter()
+                .enumerate()
+                .map(|(j, l)| {
+                    if j == i {
+                        unicode.replace(joiners, "")
+                    } else {
+                        (*l).to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(".");
+            let fine = UTS46
+                .to_ascii(
+                    without.as_bytes(),
+                    WHATWG_DENY,
+                    Hyphens::Allow,
+                    DnsLength::Ignore,
+                )
+                .is_ok();
+            if fine || !bidi_domain {
+                let which = if unicode.contains('\u{200D}') {
+                    "a zero-width joiner (U+200D)"
+                } else {
+                    "a zero-width non-joiner (U+200C)"
+                };
+                return format!("has {which} where it is not allowed, in the label '{shown}'");
+            }
+        }
+        if bidi_domain {
+            let ltr = unicode.chars().any(|c| data.bidi_class(c).is_ltr());
+            return if ltr && unicode.chars().any(is_rtl) {
+                format!(
+                    "has the label '{shown}', which mixes right-to-left and left-to-right letters"
+                )
+            } else {
+                format!(
+                    "has the label '{shown}', which breaks the rules for right-to-left names (RFC 5893: how a label starts and ends, which digits and marks it may hold, next to right-to-left labels)"
+                )
+            };
+        }
+        return format!(
+            "has the label '{shown}', which is not a valid internationalized label (UTS #46)"
+        );
     }
-    Ok(out)
+    "is not a valid internationalized domain name (UTS #46)".to_owned()
 }
 
-/// Unicode's default lowercase mapping. In wasm that is the JS engine's
-/// `toLowerCase` (the same mapping): Rust's own tables would add 15 KB to
-/// every package entry that validates a name.
-fn lowercase(label: &str) -> String {
-    if label.is_ascii() {
-        return label.to_ascii_lowercase();
+/// A domain name as people read it, for display: UTS #46 ToUnicode (A-labels
+/// decoded, the name mapped as [`normalize_domain`] maps it). A name UTS #46
+/// marks as in error is returned as given, never with U+FFFD in it.
+pub fn display_domain(name: &str) -> String {
+    if !name.contains("xn--") && !name.contains("XN--") && name.is_ascii() {
+        return name.to_ascii_lowercase();
     }
-    #[cfg(target_arch = "wasm32")]
-    let lower = String::from(js_sys::JsString::from(label).to_lower_case());
-    #[cfg(not(target_arch = "wasm32"))]
-    let lower = label.to_lowercase();
-    lower
+    match UTS46.to_unicode(name.as_bytes(), WHATWG_DENY, Hyphens::Allow) {
+        (unicode, Ok(())) if nested_a_label(name).is_none() => unicode.into_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// A domain name for a message: as people read it, with the A-label after it
+/// when they differ (`münchen.de (xn--mnchen-3ya.de)`); other names as given.
+pub fn shown_domain(name: &str) -> String {
+    if !name.to_ascii_lowercase().contains("xn--") {
+        return name.to_owned();
+    }
+    let unicode = display_domain(name);
+    if unicode == name {
+        name.to_owned()
+    } else {
+        format!("{unicode} ({name})")
+    }
+}
+
+/// A label that mixes scripts the way look-alike (spoofed) names do, for a
+/// warning (not a refusal): its Unicode form, and the scripts it mixes (their
+/// Unicode names, in order of first appearance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixedScripts {
+    pub label: String,
+    pub scripts: Vec<&'static str>,
+}
+
+/// The labels of `name` that fail UTS #39's "Highly Restrictive" level, the
+/// mixed-script check of browsers' IDN spoof checkers (Chromium shows such a
+/// label as punycode): a label passes when one script covers all its letters
+/// (Common and Inherited characters, such as digits, the hyphen and combining
+/// marks, go with any script; Script_Extensions count), or when its letters
+/// are all Latin, Han, Hiragana and Katakana (Japanese), Latin, Han and
+/// Bopomofo (Chinese), or Latin, Han and Hangul (Korean). `аpple` with a
+/// Cyrillic `а` mixes Latin and Cyrillic. A name [`normalize_domain`] refuses
+/// has no warnings (its refusal says enough).
+pub fn mixed_script_labels(name: &str) -> Vec<MixedScripts> {
+    let Ok(ascii) = normalize_domain(name) else {
+        return Vec::new();
+    };
+    if !ascii.contains("xn--") {
+        return Vec::new();
+    }
+    display_domain(&ascii)
+        .split('.')
+        .filter_map(|label| {
+            let scripts = mixed_scripts(label)?;
+            Some(MixedScripts {
+                label: label.to_owned(),
+                scripts,
+            })
+        })
+        .collect()
+}
+
+/// The scripts a Unicode label mixes, or `None` when it passes UTS #39's
+/// Highly Restrictive level (see [`mixed_script_labels`]).
+fn mixed_scripts(label: &str) -> Option<Vec<&'static str>> {
+    use unicode_script::{Script, ScriptExtension, UnicodeScript};
+    if label.is_ascii() || !ScriptExtension::for_str(label).is_empty() {
+        return None;
+    }
+    let set = |scripts: &[Script]| {
+        scripts
+            .iter()
+            .fold(ScriptExtension::from(Script::Unknown), |all, s| {
+                all.union((*s).into())
+            })
+    };
+    let (latn, hani) = (Script::Latin, Script::Han);
+    let combos = [
+        set(&[latn, hani, Script::Hiragana, Script::Katakana]),
+        set(&[latn, hani, Script::Bopomofo]),
+        set(&[latn, hani, Script::Hangul]),
+    ];
+    let covered = |combo: &ScriptExtension| {
+        label
+            .chars()
+            .all(|c| !c.script_extension().intersection(*combo).is_empty())
+    };
+    if combos.iter().any(covered) {
+        return None;
+    }
+    let mut scripts: Vec<&'static str> = Vec::new();
+    for c in label.chars() {
+        let script = c.script();
+        if !matches!(script, Script::Common | Script::Inherited | Script::Unknown) {
+            let name = script.full_name();
+            if !scripts.contains(&name) {
+                scripts.push(name);
+            }
+        }
+    }
+    Some(scripts)
 }
 
 /// A pragmatic email check: one `@`, a local part of 1–64 octets without

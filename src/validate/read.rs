@@ -401,7 +401,7 @@ impl Dedup {
                         field,
                         format!(
                             "{} appears twice: it is already {list}[{first}]; remove one",
-                            show(name)
+                            show(&names::shown_domain(name))
                         ),
                     )
                     .with_details(crate::json::object(vec![
