@@ -1,6 +1,8 @@
 // The same import a partner writes; wrangler picks the package's `workerd`
 // entry, which precompiles the wasm and initialises it on import.
+import * as api from "peeker-partner";
 import { handleWebhook, requiredDomains, validateOrder, PeekerClient, NotFoundError } from "peeker-partner";
+import { answers } from "../../../js/idna-run.mjs";
 
 let seen = [];
 
@@ -37,6 +39,14 @@ export default {
       return handleWebhook(request, { secret: ["s_old", "s_new"], onEvent: (e) => void seen.push(e.id) });
     }
     if (pathname === "/seen") return Response.json(seen);
+    // Domain names as the package answers them in workerd (tests/worker/idna.test.mjs).
+    if (pathname === "/idna") {
+      const names = await request.json();
+      return Response.json({
+        answers: answers(api, names),
+        warnings: names.map((n) => api.domainWarnings(n)),
+      });
+    }
     const order = await request.json();
     return Response.json({
       problems: validateOrder(order),
