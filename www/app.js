@@ -1,13 +1,16 @@
 // The partner demo page: plain ES modules, the package's `web` entry (no
 // bundler), every call through the Worker's /api proxy (no key in the page).
 import init, {
-  PeekerClient, checkDomainSplit, meterDomainSplit, planDomains, requiredDomains,
-  validateAvailabilityRequest, validateBundle, validateOrder, watchEvents,
+  PeekerClient, checkDomainSplit, displayDomain, domainWarnings, meterDomainSplit, planDomains,
+  requiredDomains, validateAvailabilityRequest, validateBundle, validateOrder, watchEvents,
 } from "/pkg/web.js";
 
 const $ = (id) => document.getElementById(id);
 const money = (cents) => `$${(cents / 100).toFixed(2)}`;
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+// A typed name as people read it (münchen.de); what is sent stays the A-label
+// the SDK makes of it (xn--mnchen-3ya.de).
+const shown = (name) => displayDomain(state.rows.get(name)?.domain ?? name);
 
 const state = {
   config: null,
@@ -196,8 +199,16 @@ function renderRows() {
     box.checked = state.picks.includes(name);
     box.disabled = !row?.available;
     box.addEventListener("change", () => togglePick(name, box));
-    const label = Object.assign(document.createElement("label"), { htmlFor: box.id, textContent: name });
+    const label = Object.assign(document.createElement("label"), { htmlFor: box.id, textContent: shown(name) });
     pick.append(box, " ", label);
+    // The A-label it is sent as, when that reads differently.
+    if (row && row.reason !== "invalid" && row.domain !== shown(name)) {
+      pick.append(" ", Object.assign(document.createElement("small"), { className: "sent-as", textContent: row.domain }));
+    }
+    // Look-alike letters (a Cyrillic а in a Latin name): a warning, not a refusal.
+    for (const w of row?.reason === "invalid" ? [] : domainWarnings(name)) {
+      pick.append(Object.assign(document.createElement("div"), { className: "warning", textContent: `⚠ ${w.message}` }));
+    }
     tr.append(pick);
     if (!row) {
       tr.append(cell("checking…", 3));
@@ -249,12 +260,12 @@ function togglePick(name, box) {
   const after = meterDomainSplit(required, [...pickedRows(), row]);
   if (after.blocking.length > 0) {
     box.checked = false;
-    message.textContent = `${name} cannot be picked: ${after.blocking[0].message}.`;
+    message.textContent = `${shown(name)} cannot be picked: ${after.blocking[0].message}.`;
     return;
   }
   const msOpen = required.microsoft - after.microsoft;
   if (!(row?.usable_for ?? []).includes("microsoft") && msOpen > 0) {
-    message.textContent = `${name} is Google-only: it fills a Google slot. ${plural(msOpen, "Microsoft slot")} still need${msOpen === 1 ? "s" : ""} a domain marked Microsoft.`;
+    message.textContent = `${shown(name)} is Google-only: it fills a Google slot. ${plural(msOpen, "Microsoft slot")} still need${msOpen === 1 ? "s" : ""} a domain marked Microsoft.`;
   }
   state.picks.push(name);
   refresh();
@@ -509,7 +520,7 @@ async function stopMessage(order, done) {
       } catch {
         actions = [];
       }
-      const what = actions.map((a) => `${a.message}${a.domain ? ` (${a.domain})` : ""}`).join("; ");
+      const what = actions.map((a) => `${a.message}${a.domain ? ` (${displayDomain(a.domain)})` : ""}`).join("; ");
       return `Order ${order.id} is waiting on you: ${what || "an open pending action (GET /orders/pending)"}. ` +
         "Resolve it, then the order continues.";
     }

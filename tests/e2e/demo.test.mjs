@@ -135,6 +135,22 @@ test("a Google-only pick is blocked while Microsoft slots are open", async () =>
   await page.close();
 });
 
+test("names are shown as people read them, sent as A-labels, and look-alike letters are flagged", async () => {
+  const page = await open();
+  // Typed decomposed (u + U+0308), and with a Cyrillic а in a Latin name.
+  await typeCandidates(page, ["mu\u0308nchen-mail.de", "\u0430pple-mail.com"]);
+  const rows = page.locator("#domain-rows tr");
+  const munich = await rows.nth(0).innerText();
+  assert.match(munich, /münchen-mail\.de\s+xn--mnchen-mail-thb\.de/);
+  assert.doesNotMatch(munich, /⚠/);
+  const spoof = await rows.nth(1).innerText();
+  assert.match(spoof, /xn--pple-mail-zyh\.com/);
+  assert.match(spoof, /⚠ the label '\u0430pple-mail' mixes Cyrillic and Latin letters/);
+  await shot(page, "idn-names");
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test("11 personas and a bad forwarding URL are refused next to their fields, and nothing is sent", async () => {
   const orders = () => stack.sandbox.count(/POST \/partner\/v1\/orders /);
   const before = orders();
