@@ -220,7 +220,7 @@ fn diagnose(name: &str) -> String {
                 format!("contains '{c}'; labels may hold only letters, digits and hyphens")
             } else if c == ' ' {
                 "contains a space; labels may hold only letters, digits and hyphens".to_owned()
-            } else if c.is_alphanumeric() || c.is_ascii_punctuation() {
+            } else if visible(c) {
                 format!(
                     "contains '{c}' (U+{:04X}), which domain names cannot hold",
                     u32::from(c)
@@ -347,6 +347,17 @@ fn diagnose(name: &str) -> String {
         );
     }
     "is not a valid internationalized domain name (UTS #46)".to_owned()
+}
+
+/// Whether `c` (not ASCII) shows as a glyph in a message: not a control,
+/// space, format, variation selector, tag or private-use character. By code
+/// point ranges, not Unicode's tables (the wasm's size).
+fn visible(c: char) -> bool {
+    !matches!(u32::from(c),
+        0x80..=0xA0 | 0xAD | 0x34F | 0x61C | 0x115F..=0x1160 | 0x17B4..=0x17B5
+        | 0x180B..=0x180F | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x206F
+        | 0x3000 | 0x3164 | 0xE000..=0xF8FF | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0
+        | 0xFFF0..=0xFFFB | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..)
 }
 
 /// A domain name as people read it, for display: UTS #46 ToUnicode (A-labels
