@@ -206,14 +206,17 @@ fn check_dns(name: &str) -> Result<(), String> {
 /// failed, so it may take its time.
 fn diagnose(name: &str) -> String {
     let data = idna_adapter::Adapter::new();
-    // A character UTS #46 disallows (or one the URL Standard forbids).
+    let mapped: String = data.map_normalize(name.chars()).collect();
+    // A character UTS #46 disallows (or one the URL Standard forbids): the
+    // mapping table alone says (no NFC, which in wasm is a JS call).
+    let disallowed = mapped.contains('\u{FFFD}');
     for c in name.chars() {
-        let mut mapped = data.map_normalize(core::iter::once(c));
         let forbidden = if c.is_ascii() {
             !(c.is_ascii_alphanumeric() || c == '-' || c == '.')
                 && (c.is_ascii_control() || " %#/:<>?@[\\]^|".contains(c))
         } else {
-            mapped.any(|m| m == '\u{FFFD}')
+            disallowed
+                && idna_mapping::Mapper::new(core::iter::once(c), false).any(|m| m == '\u{FFFD}')
         };
         if forbidden {
             return if c.is_ascii_graphic() {
@@ -233,7 +236,6 @@ fn diagnose(name: &str) -> String {
             };
         }
     }
-    let mapped: String = data.map_normalize(name.chars()).collect();
     // Which labels UTS #46 marks: its ToUnicode output has U+FFFD in them.
     let (marked, _) = UTS46.to_unicode(name.as_bytes(), WHATWG_DENY, Hyphens::Allow);
     let marked: Vec<&str> = marked.split('.').collect();
