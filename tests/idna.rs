@@ -249,6 +249,9 @@ pub const TYPED: &[(&str, &str, &str)] = &[
 
 #[test]
 fn names_are_sent_as_browsers_send_them() {
+    for any_case in ["Xn--mnchen-3ya.de", "xN--MNCHEN-3YA.DE", "MÜNCHEN.de"] {
+        assert_eq!(display_domain(any_case), "münchen.de", "{any_case}");
+    }
     for (typed, sent, shown) in TYPED {
         assert_eq!(normalize_domain(typed).as_deref(), Ok(*sent), "{typed:?}");
         assert_eq!(display_domain(sent), *shown, "{sent}");

@@ -366,8 +366,11 @@ fn visible(c: char) -> bool {
 /// decoded, the name mapped as [`normalize_domain`] maps it). A name UTS #46
 /// marks as in error is returned as given, never with U+FFFD in it.
 pub fn display_domain(name: &str) -> String {
-    if !name.contains("xn--") && !name.contains("XN--") && name.is_ascii() {
-        return name.to_ascii_lowercase();
+    if name.is_ascii() {
+        let lower = name.to_ascii_lowercase();
+        if !lower.contains("xn--") {
+            return lower;
+        }
     }
     match UTS46.to_unicode(name.as_bytes(), WHATWG_DENY, Hyphens::Allow) {
         (unicode, Ok(())) if nested_a_label(name).is_none() => unicode.into_owned(),
