@@ -26,6 +26,9 @@ export {
   planDomains,
   requiredDomains,
   buildRequest,
+  displayDomain,
+  domainWarnings,
+  type DomainWarning,
 } from "./peeker_partner.js";
 export * from "./types.js";
 export * from "./errors.js";
