@@ -533,6 +533,8 @@ fn cjs_specifiers(text: &str) -> String {
 
 /// An ES module's text as CommonJS, by esbuild (from the workspace's npm
 /// packages; no bundling, so each `import` stays a `require` of the same file).
+/// Only Node `require`s these files: `TextEncoder`/`TextDecoder` come from
+/// `node:util`, not the global, which Jest's jsdom environment lacks.
 fn to_commonjs(esm: &str, out: &Path) -> Result {
     let input = out.with_extension("esm.mjs");
     write(&input, esm)?;
@@ -543,6 +545,7 @@ fn to_commonjs(esm: &str, out: &Path) -> Result {
             "--format=cjs",
             "--platform=node",
             "--target=node18",
+            "--banner:js=const { TextEncoder, TextDecoder } = require(\"node:util\");",
             "--log-level=warning",
             &format!("--outfile={}", out.display()),
         ],
