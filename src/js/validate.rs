@@ -127,7 +127,7 @@ pub fn domain_warnings(name: &str) -> JsResult {
 /// assignment, or exactly what is missing or surplus.
 #[wasm_bindgen(js_name = checkDomainSplit, unchecked_return_type = "SplitOutcome")]
 pub fn check_domain_split_js(
-    #[wasm_bindgen(unchecked_param_type = "Split")] required: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Split | RequiredDomains")] required: JsValue,
     #[wasm_bindgen(unchecked_param_type = "AvailabilityRow[]")] rows: JsValue,
 ) -> JsResult {
     let (required, rows) = split_inputs(&required, &rows, "rows")?;
@@ -139,7 +139,7 @@ pub fn check_domain_split_js(
 /// non-empty, and the customer never reaches a dead end).
 #[wasm_bindgen(js_name = meterDomainSplit, unchecked_return_type = "SplitMeter")]
 pub fn meter_domain_split_js(
-    #[wasm_bindgen(unchecked_param_type = "Split")] required: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Split | RequiredDomains")] required: JsValue,
     #[wasm_bindgen(unchecked_param_type = "AvailabilityRow[]")] rows: JsValue,
 ) -> JsResult {
     let (required, rows) = split_inputs(&required, &rows, "rows")?;
@@ -149,7 +149,7 @@ pub fn meter_domain_split_js(
 /// The cheapest feasible pick from availability rows, ties by input order.
 #[wasm_bindgen(js_name = planDomains, unchecked_return_type = "PlanOutcome")]
 pub fn plan_domains_js(
-    #[wasm_bindgen(unchecked_param_type = "Split")] required: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Split | RequiredDomains")] required: JsValue,
     #[wasm_bindgen(unchecked_param_type = "AvailabilityRow[]")] candidates: JsValue,
 ) -> JsResult {
     let (required, rows) = split_inputs(&required, &candidates, "candidates")?;

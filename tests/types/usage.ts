@@ -3,6 +3,7 @@
 import {
   buildRequest,
   checkDomainSplit,
+  meterDomainSplit,
   planDomains,
   requiredDomains,
   validateOrder,
@@ -34,6 +35,10 @@ validateImport({ domains: [] }, { job: true });
 
 const rows: AvailabilityRow[] = [];
 const split = checkDomainSplit({ google: 15, microsoft: 4 }, rows);
+// A bundle's required_domains, written inline with its total, as the README does.
+checkDomainSplit({ google: 15, microsoft: 4, total: 19 }, rows);
+meterDomainSplit({ google: 15, microsoft: 4, total: 19 }, rows);
+planDomains({ google: 15, microsoft: 4, total: 19 }, rows);
 if (split.ok) {
   const g: string[] = split.google;
 } else {
