@@ -51,8 +51,8 @@ impl Problem {
 macro_rules! error_codes {
     ($($(#[$doc:meta])* $variant:ident $name:ident = $wire:literal,)+) => {
         crate::open_enum! {
-            /// Every code an error envelope may carry (Part A §A2, plus the
-            /// sandbox's and the Worker's own outside the catalogue). A code
+            /// Every code an error envelope may carry (the API's catalogue, plus
+            /// the sandbox's and the Worker's own outside it). A code
             /// a newer API sends is kept as it came.
             pub enum ErrorCode { $($(#[$doc])* $variant = $wire),+ }
         }

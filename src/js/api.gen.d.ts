@@ -52,7 +52,7 @@ export interface Bundle {
   effective?: EffectiveSplit | null;
   /**
    * What an order on this bundle must pick; the SDK validates against this,
-   * never against its own computation (Part A §A4).
+   * never against its own computation.
    */
   required_domains?: RequiredDomains | null;
   status: BundleStatus;
@@ -65,7 +65,7 @@ export interface EffectiveSplit {
   microsoft_percent: number;
 }
 
-/** How many domains of each provider an order on a bundle needs (Part A §A4). */
+/** How many domains of each provider an order on a bundle needs. */
 export interface RequiredDomains {
   google: number;
   microsoft: number;
@@ -593,7 +593,7 @@ export interface Problem {
   details?: Record<string, unknown>;
 }
 
-/** Every code an error envelope may carry (Part A §A2, plus the sandbox's and the Worker's own outside the catalogue). A code a newer API sends is kept as it came. */
+/** Every code an error envelope may carry (the API's catalogue, plus the sandbox's and the Worker's own outside it). A code a newer API sends is kept as it came. */
 export type ErrorCode = "invalid_request" | "order_shape_conflict" | "domain_count_mismatch" | "domain_unavailable" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | (string & {});
 
 /** How many domains each provider needs: `required_domains` without `total`. */
@@ -741,7 +741,7 @@ export interface OrderInProgressEvent {
   data: OrderReceipt;
 }
 
-/** `order.completed`: Every domain and inbox live: carries the full order (Part A §A6). */
+/** `order.completed`: Every domain and inbox live: carries the full order. */
 export interface OrderCompletedEvent {
   id: string;
   type: "order.completed";

@@ -36,7 +36,7 @@ pub struct Bundle {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective: Option<EffectiveSplit>,
     /// What an order on this bundle must pick; the SDK validates against this,
-    /// never against its own computation (Part A §A4).
+    /// never against its own computation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_domains: Option<RequiredDomains>,
     pub status: BundleStatus,

@@ -29,7 +29,7 @@ impl<T> DataEnvelope<T> {
     }
 }
 
-/// How many domains of each provider an order on a bundle needs (Part A §A4).
+/// How many domains of each provider an order on a bundle needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RequiredDomains {
     pub google: u32,

@@ -64,7 +64,7 @@ pub struct EventKind {
 events! {
     /// Order accepted, provisioning started.
     OrderInProgress = "order.in_progress" => OrderReceipt,
-    /// Every domain and inbox live: carries the full order (Part A §A6).
+    /// Every domain and inbox live: carries the full order.
     OrderCompleted = "order.completed" => FullOrder,
     /// Unrecoverable provisioning error.
     OrderFailed = "order.failed" => OrderReceipt,
