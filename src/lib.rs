@@ -18,6 +18,7 @@ mod js;
 #[doc(hidden)]
 pub mod json;
 pub mod model;
+pub mod options;
 pub mod ownership;
 pub mod plan;
 pub mod request;

@@ -4,6 +4,7 @@
 //! random number in `[0, 1)`; nothing here reads a clock or a random source.
 //! The transport (`src/transport`, wasm only) does the sleeping.
 
+use crate::error::classes::{handling, Retry};
 use crate::model::ApiError;
 
 /// Exponential backoff base for 5xx and connection failures.
@@ -71,11 +72,13 @@ pub enum Decision {
 /// - `retries_done`: retries already made (0 after the first attempt).
 /// - `random`: a number in `[0, 1)` for the jitter (clamped if outside).
 ///
-/// 429 is always retried (the server refused before doing anything) after
-/// `details.retry_after_seconds` (5 s if absent) plus 0–1 s of jitter. 5xx,
-/// connection failures and timeouts are retried with exponential backoff and
-/// full jitter, but only for retry-safe endpoints, or for connection failures
-/// known to precede sending. Other statuses are never retried.
+/// Which statuses are retried is the error table's `retry` column
+/// ([`crate::error::classes`]): 429 is always retried (the server refused
+/// before doing anything) after `details.retry_after_seconds` (5 s if
+/// absent) plus 0–1 s of jitter. 5xx, connection failures and timeouts are
+/// retried with exponential backoff and full jitter, but only for retry-safe
+/// endpoints, or for connection failures known to precede sending. Other
+/// statuses are never retried.
 pub fn decide(
     retry_safe: bool,
     outcome: Outcome<'_>,
@@ -96,20 +99,21 @@ pub fn decide(
         reason,
     };
     match outcome {
-        Outcome::Status { status: 429, error } => {
-            let seconds = error
-                .and_then(ApiError::retry_after_seconds)
-                .unwrap_or(DEFAULT_RETRY_AFTER_SECONDS)
-                // A day at most: a server can not park a caller forever.
-                .min(86_400);
-            Decision::Retry {
-                delay_ms: seconds * 1000 + scale(RATE_LIMIT_JITTER_MS, random),
-                reason: Reason::RateLimited,
+        Outcome::Status { status, error } => match handling(status).map(|h| h.answer.retry) {
+            Some(Retry::AfterRateLimit) => {
+                let seconds = error
+                    .and_then(ApiError::retry_after_seconds)
+                    .unwrap_or(DEFAULT_RETRY_AFTER_SECONDS)
+                    // A day at most: a server can not park a caller forever.
+                    .min(86_400);
+                Decision::Retry {
+                    delay_ms: seconds * 1000 + scale(RATE_LIMIT_JITTER_MS, random),
+                    reason: Reason::RateLimited,
+                }
             }
-        }
-        Outcome::Status { status, .. } if (500..=599).contains(&status) && retry_safe => {
-            backoff(Reason::ServerError)
-        }
+            Some(Retry::Backoff) if retry_safe => backoff(Reason::ServerError),
+            _ => Decision::Stop,
+        },
         Outcome::Connection { before_send } if retry_safe || before_send => {
             backoff(Reason::Connection)
         }
@@ -419,39 +423,6 @@ mod props {
     }
 }
 
-/// What a `wait` helper polls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Poll {
-    /// `GET /domains/import/{id}`: done at `completed` or `failed`
-    /// (`action_required` waits on the customer's nameservers: keep polling).
-    Import,
-    /// `GET /domains/import/jobs/{id}`: as `Import`.
-    ImportJob,
-    /// `GET /domains/forwarding/{id}`: done at `completed`, `partial_success`
-    /// or `failed`.
-    Forwarding,
-}
-
-impl Poll {
-    /// The endpoint polled.
-    pub fn endpoint(self) -> crate::request::Endpoint {
-        use crate::request::Endpoint;
-        match self {
-            Poll::Import => Endpoint::RetrieveImport,
-            Poll::ImportJob => Endpoint::RetrieveImportJob,
-            Poll::Forwarding => Endpoint::RetrieveForwarding,
-        }
-    }
-
-    /// Whether `status` ends the wait.
-    pub fn is_terminal(self, status: &str) -> bool {
-        match self {
-            Poll::Import | Poll::ImportJob => matches!(status, "completed" | "failed"),
-            Poll::Forwarding => matches!(status, "completed" | "partial_success" | "failed"),
-        }
-    }
-}
-
 /// The pause before poll number `n` (0-based): `first_ms × 1.5^n`, at most
 /// `max_ms` (the docs suggest polling imports every 60 s).
 pub fn poll_delay(n: u32, first_ms: u64, max_ms: u64) -> u64 {
@@ -466,16 +437,6 @@ pub fn poll_delay(n: u32, first_ms: u64, max_ms: u64) -> u64 {
 #[cfg(test)]
 mod poll_tests {
     use super::*;
-
-    #[test]
-    fn terminal_statuses() {
-        assert!(Poll::Import.is_terminal("completed"));
-        assert!(Poll::Import.is_terminal("failed"));
-        assert!(!Poll::Import.is_terminal("in_progress"));
-        assert!(!Poll::Import.is_terminal("action_required"));
-        assert!(Poll::Forwarding.is_terminal("partial_success"));
-        assert!(!Poll::Forwarding.is_terminal("in_progress"));
-    }
 
     #[test]
     fn delays_grow_to_the_cap() {

@@ -2,11 +2,11 @@
 //! attempts through the transport → retry decisions ([`crate::retry`]).
 //! Also the two multi-request helpers: chunked availability and the waits.
 
-use crate::error::{codes, PeekerError, Problem};
+use crate::error::{classes, PeekerError, Problem};
 use crate::json::{object, take};
 use crate::model::ApiError;
-use crate::request::{Endpoint, HttpRequest};
-use crate::retry::{self, Decision, Outcome, Poll, TokenBucket};
+use crate::request::{Endpoint, HttpRequest, Poll};
+use crate::retry::{self, Decision, Outcome, TokenBucket};
 use crate::scrub::Scrubber;
 use crate::transport::{self, Answer, NoAnswer};
 use crate::validate::read::Dedup;
@@ -537,16 +537,7 @@ fn api_error(status: u16, body: &str) -> ApiError {
             }
         }
     }
-    let code = match status {
-        400 => codes::INVALID_REQUEST,
-        401 => codes::UNAUTHORIZED,
-        403 => codes::FORBIDDEN,
-        404 => codes::NOT_FOUND,
-        409 => codes::CONFLICT,
-        429 => codes::RATE_LIMITED,
-        500..=599 => codes::INTERNAL_ERROR,
-        _ => "http_error",
-    };
+    let code = classes::handling(status).map_or(classes::BARE_HTTP_ERROR, |h| h.bare_code());
     ApiError {
         code: code.to_owned(),
         message: format!("HTTP {status} without a Peeker error envelope"),

@@ -6,9 +6,13 @@
 use super::request::build;
 use super::{from_js, js_error, ErrorKind};
 use crate::client::{CallOptions, Client, Config, Failure, Secrets};
-use crate::error::{codes, PeekerError};
+use crate::error::{classes, codes, PeekerError};
 use crate::json::take;
 use crate::model::ApiError;
+use crate::options::{
+    Whole, DEFAULT_BASE_URL, MAX_RETRIES, MAX_WAIT_MS, POLL_INTERVAL_MS, RATE_LIMIT_PER_MINUTE,
+    TIMEOUT_MS,
+};
 use crate::request::{Helper, HelperKind};
 use crate::scrub::{credentials, Scrubber};
 use serde_json::Value;
@@ -18,14 +22,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-const DEFAULT_BASE_URL: &str = "https://api.peeker.ai/partner/v1";
-
 #[wasm_bindgen(module = "/src/js/errors.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeError)]
     #[allow(clippy::too_many_arguments)]
     fn make_error_full(
-        kind: &str,
+        class: &str,
         message: &str,
         code: &str,
         field: Option<&str>,
@@ -170,8 +172,14 @@ fn bad_option(field: &str, message: &str) -> PeekerError {
     PeekerError::new(codes::INVALID_REQUEST, message).with_field(field)
 }
 
-/// A whole number in `0..=max`, or `default` when absent.
-fn count(obj: &JsValue, key: &str, default: u32, min: u32, max: u32) -> Result<u32, PeekerError> {
+/// The whole-number option `opt`, in its range, or `default` when absent.
+fn count(obj: &JsValue, opt: &Whole, default: u32) -> Result<u32, PeekerError> {
+    let Whole {
+        name: key,
+        min,
+        max,
+        ..
+    } = *opt;
     let v = get(obj, key);
     if absent(&v) {
         return Ok(default);
@@ -206,7 +214,7 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
             None => {
                 return Err(bad_option(
                     "baseUrl",
-                    "baseUrl must be a URL such as https://api.peeker.ai/partner/v1",
+                    &format!("baseUrl must be a URL such as {DEFAULT_BASE_URL}"),
                 ))
             }
         }
@@ -259,11 +267,15 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
         base_url,
         authorization: key.as_ref().map(|k| format!("Bearer {k}")),
         key,
-        max_retries: count(options, "maxRetries", 2, 0, 100)?,
-        timeout_ms: count(options, "timeoutMs", 30_000, 1, 2_147_483_647)?,
+        max_retries: count(options, &MAX_RETRIES, MAX_RETRIES.default)?,
+        timeout_ms: count(options, &TIMEOUT_MS, TIMEOUT_MS.default)?,
         on_retry,
     };
-    let per_minute = count(options, "rateLimitPerMinute", 600, 0, 10_000_000)?;
+    let per_minute = count(
+        options,
+        &RATE_LIMIT_PER_MINUTE,
+        RATE_LIMIT_PER_MINUTE.default,
+    )?;
     Ok((config, per_minute))
 }
 
@@ -304,14 +316,8 @@ fn call_options(
     };
     Ok(CallOptions {
         signal,
-        timeout_ms: count(
-            options,
-            "timeoutMs",
-            client.config.timeout_ms,
-            1,
-            2_147_483_647,
-        )?,
-        max_retries: count(options, "maxRetries", client.config.max_retries, 0, 100)?,
+        timeout_ms: count(options, &TIMEOUT_MS, client.config.timeout_ms)?,
+        max_retries: count(options, &MAX_RETRIES, client.config.max_retries)?,
         secrets: secrets.clone(),
     })
 }
@@ -376,8 +382,8 @@ async fn execute(
         }
         Some(HelperKind::Wait(poll)) => {
             let id = first.as_string().unwrap_or_default();
-            let first_ms = count(options, "pollIntervalMs", 1000, 1, 3_600_000)?;
-            let max_wait = count(options, "maxWaitMs", 600_000, 1, 2_147_483_647)?;
+            let first_ms = count(options, &POLL_INTERVAL_MS, POLL_INTERVAL_MS.default)?;
+            let max_wait = count(options, &MAX_WAIT_MS, MAX_WAIT_MS.default)?;
             client
                 .wait(poll, &id, &opts, u64::from(first_ms), f64::from(max_wait))
                 .await
@@ -389,21 +395,22 @@ async fn execute(
     }
 }
 
-/// What to do about an API error, by status.
+/// What to do about an API error: its status's advice in the error table.
 fn advice(status: u16, error: &ApiError) -> String {
-    match status {
-        400 => match &error.field {
-            Some(f) => format!("fix `{f}` and send again; resending it unchanged will fail the same way"),
-            None => "fix the request and send again; resending it unchanged will fail the same way".to_owned(),
-        },
-        401 => "check the API key (pk_test_… for the sandbox, pk_live_… for production; revoked keys stop working) and that it is sent as `Authorization: Bearer <key>`".to_owned(),
-        403 => "this key's permission preset does not allow this call (read and limited keys cannot write); use a key with the full preset".to_owned(),
-        404 => "no such record in this key's account; check the id (404s are account-scoped: another key will not see it either)".to_owned(),
-        409 => "it already exists (a user with this email, for example): retrieve or update the existing record instead".to_owned(),
-        422 => "the request is valid but cannot be done as asked; `details` says why (pick other domains, or fix the Google/Microsoft split). Nothing was charged".to_owned(),
-        429 => "over the rate limit; wait `details.retry_after_seconds` before calling again, lower rateLimitPerMinute, or ask Peeker support for a higher limit".to_owned(),
-        500..=599 => "the Peeker API failed; try again later, and if it persists contact Peeker support quoting the request id".to_owned(),
-        _ => "see `code` and `details`".to_owned(),
+    let advice = classes::handling(status)
+        .and_then(|h| h.answer.advice)
+        .unwrap_or(classes::GENERIC_ADVICE);
+    // `{field}`: the field at fault, or the request. (Split at a char: a
+    // `str` pattern brings core's two-way string search into the wasm.)
+    match advice.split_once('{') {
+        Some((head, tail)) => {
+            let tail = tail.strip_prefix("field}").unwrap_or(tail);
+            match &error.field {
+                Some(f) => format!("{head}`{f}`{tail}"),
+                None => format!("{head}the request{tail}"),
+            }
+        }
+        None => advice.to_owned(),
     }
 }
 
@@ -423,9 +430,9 @@ fn scrub_value(value: &Value, scrub: &Scrubber) -> JsValue {
 /// The JS error for a failed call: every string in it (message, code,
 /// field, request id, details at any depth) scrubbed of the call's secrets.
 fn to_js_error(name: &str, failure: Failure, scrub: &Scrubber) -> JsValue {
-    let simple = |kind: &str, code: &str, message: String| {
+    let simple = |class: &str, code: &str, message: String| {
         make_error_full(
-            kind,
+            class,
             &scrub.text(&message),
             code,
             None,
@@ -482,7 +489,7 @@ fn to_js_error(name: &str, failure: Failure, scrub: &Scrubber) -> JsValue {
                 .as_ref()
                 .map_or(JsValue::UNDEFINED, |d| scrub_value(d, scrub));
             make_error_full(
-                "api",
+                classes::class_of_status(status),
                 &scrub.text(&message),
                 &error.code,
                 error.field.as_deref(),
@@ -497,7 +504,7 @@ fn to_js_error(name: &str, failure: Failure, scrub: &Scrubber) -> JsValue {
             retries,
             unsafe_not_retried,
         } => simple(
-            "connection",
+            "ConnectionError",
             "connection_error",
             format!(
                 "{name}: could not reach the Peeker API ({message}){}; check baseUrl and the network{}",
@@ -510,7 +517,7 @@ fn to_js_error(name: &str, failure: Failure, scrub: &Scrubber) -> JsValue {
             retries,
             unsafe_not_retried,
         } => simple(
-            "timeout",
+            "TimeoutError",
             "timeout",
             format!(
                 "{name}: no answer within {timeout_ms} ms{}; raise timeoutMs or try again later{}",
@@ -519,13 +526,13 @@ fn to_js_error(name: &str, failure: Failure, scrub: &Scrubber) -> JsValue {
             ),
         ),
         Failure::Aborted => simple(
-            "abort",
+            "AbortError",
             "aborted",
             format!("{name}: aborted by its signal"),
         ),
-        Failure::Decode(message) => simple("peeker", "invalid_response", format!("{name}: {message}")),
+        Failure::Decode(message) => simple("PeekerError", "invalid_response", format!("{name}: {message}")),
         Failure::TooLarge => simple(
-            "peeker",
+            "PeekerError",
             "response_too_large",
             format!("{name}: the answer is over 16 MiB and was cut off; check baseUrl points at the Peeker API (or the Worker's proxy)"),
         ),

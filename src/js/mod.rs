@@ -44,11 +44,11 @@ const API_TS: &str = include_str!("api.gen.d.ts");
 
 #[wasm_bindgen(module = "/src/js/errors.js")]
 extern "C" {
-    /// `kind`: "peeker", "validation" or "webhook", the JS class to throw.
+    /// `class`: the JS class to throw (a name of the error table).
     #[cfg(feature = "validate")]
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(
-        kind: &str,
+        class: &str,
         message: &str,
         code: &str,
         field: Option<&str>,
@@ -78,13 +78,13 @@ pub(crate) enum ErrorKind {
 
 #[cfg(feature = "validate")]
 pub(crate) fn js_error(kind: ErrorKind, e: &PeekerError) -> JsValue {
-    let kind = match kind {
-        ErrorKind::Peeker => "peeker",
-        ErrorKind::Validation => "validation",
+    let class = match kind {
+        ErrorKind::Peeker => "PeekerError",
+        ErrorKind::Validation => "ValidationError",
     };
     let (details, problems) = extras(e);
     make_error(
-        kind,
+        class,
         &e.message,
         &e.code,
         e.field.as_deref(),

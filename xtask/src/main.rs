@@ -22,8 +22,9 @@ cargo xtask <command>
 
   setup   install the toolchain pieces the other commands need (idempotent)
   codegen [--check]
-          write the generated TypeScript, JS resource table and openapi.json
-          from the endpoint table and model types; --check fails when stale
+          write the generated TypeScript, JS (resource table, error classes)
+          and openapi.json from the endpoint, model, error and options tables;
+          --check fails when stale (as does `cargo test`)
   build   build the npm package into pkg/
   psl [--file PATH]
           refresh the vendored Public Suffix List (download, or a local copy)

@@ -1,6 +1,8 @@
 //! One error type for the whole crate. Codes are the API's own where one exists
 //! (Part A §A2), so a partner branches on the same strings client- and server-side.
 
+pub mod classes;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

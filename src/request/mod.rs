@@ -7,13 +7,21 @@
 //! key order the caller used. That is what lets a retried `POST /orders` be
 //! recognised by the server and never charged twice.
 
-use crate::error::{codes, PeekerError, Problem, Result};
+mod build;
+mod helpers;
+
+pub use build::HttpRequest;
+pub use helpers::{Helper, HelperKind, Poll, CLIENT_HELPERS};
+
+use crate::error::classes::{self, ErrorClass};
+use crate::error::Result;
 use crate::model::*;
 use crate::validate;
+use build::{
+    parsed, plain, to_json, with_body, with_id, with_id_and, with_optional_body, with_query,
+};
 use schemars::{Schema, SchemaGenerator};
-use serde::Serialize;
-use serde_json::{Map, Value};
-use std::fmt::Write as _;
+use serde_json::Value;
 
 /// HTTP methods the API uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -131,6 +139,16 @@ macro_rules! sig {
     };
 }
 
+/// An optional literal as an `Option`.
+macro_rules! opt {
+    () => {
+        None
+    };
+    ($x:literal) => {
+        Some($x)
+    };
+}
+
 /// The endpoint table: every row is everything any surface needs to know of
 /// one endpoint (the client, `buildRequest`, the generated TypeScript and
 /// JS resource table, openapi.json, the sandbox's routes).
@@ -141,7 +159,10 @@ macro_rules! endpoints {
             build: $f:ident($($sig:tt)*),
             response: $status:literal $shape:ident $resp:ty,
             retry_safe: $safe:literal,
-            access: $access:ident $(,)?
+            access: $access:ident
+            $(, errors: [$($class:ident $(= $why:literal)?),* $(,)?])?
+            $(, ids: [$($field:ident from $from:ident),* $(,)?])?
+            $(,)?
         }
     )+) => {
         /// Every endpoint of the contract (Part B §12.9).
@@ -207,6 +228,19 @@ macro_rules! endpoints {
 
             pub fn access(self) -> Access {
                 match self { $(Endpoint::$name => Access::$access,)+ }
+            }
+
+            /// The error classes answered by some endpoints only (`On::Listed`
+            /// in the error table) that this one may answer, each with what it
+            /// means here when the class's own meaning is not enough.
+            pub fn errors(self) -> &'static [(ErrorClass, Option<&'static str>)] {
+                match self { $(Endpoint::$name => &[$($((classes::$class, opt!($($why)?))),*)?],)+ }
+            }
+
+            /// The body fields that take the `id` of a record another endpoint
+            /// creates (`bundle_id` from `POST /bundles`).
+            pub fn ids(self) -> &'static [(&'static str, Endpoint)] {
+                match self { $(Endpoint::$name => &[$($((stringify!($field), Endpoint::$from)),*)?],)+ }
             }
 
             /// The request body's schema, if it takes one.
@@ -289,6 +323,7 @@ endpoints! {
         response: 201 One User,
         retry_safe: false,
         access: Full,
+        errors: [CONFLICT],
     }
     ListUsers = Get "/users" as "users.list" {
         build: list_users(query?: ListUsersQuery),
@@ -307,6 +342,7 @@ endpoints! {
         response: 200 One User,
         retry_safe: false,
         access: Full,
+        errors: [CONFLICT],
     }
     /// Answers the user with `status: deleted`.
     DeleteUser = Delete "/users/{id}" as "users.delete" {
@@ -381,6 +417,8 @@ endpoints! {
         response: 200 One OrderReceipt,
         retry_safe: true,
         access: Full,
+        errors: [UNPROCESSABLE],
+        ids: [bundle_id from CreateBundle, user from CreateUser],
     }
     /// Order receipts, newest first.
     ListOrders = Get "/orders" as "orders.list" {
@@ -409,6 +447,10 @@ endpoints! {
         response: 201 One Swap,
         retry_safe: false,
         access: Full,
+        errors: [
+            CONFLICT = "`conflict`: a premium swap of a domain premium-swapped in or out within 30 days (`details.available_at`), a premium swap over the key's tier quota (`details.quota`, `details.used`, `details.tier`), or a replacement another swap in flight is already bringing in (`details.swap_id`).",
+            UNPROCESSABLE,
+        ],
     }
     ListSwaps = Get "/swaps" as "swaps.list" {
         build: list_swaps(query?: ListSwapsQuery),
@@ -428,266 +470,34 @@ endpoints! {
         response: 201 One UserNameSwaps,
         retry_safe: false,
         access: Full,
-    }
-}
-
-/// A client method that is more than one request. It adds to (or, with the
-/// same name, replaces) the endpoint methods on `PeekerClient`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Helper {
-    /// `"imports.waitJob"`.
-    pub client: &'static str,
-    pub kind: HelperKind,
-    pub summary: &'static str,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HelperKind {
-    /// Any number of names, 50 a call, rows in input order.
-    Availability,
-    /// Polls with backoff until a terminal status.
-    Wait(crate::retry::Poll),
-}
-
-/// Every client helper.
-pub const CLIENT_HELPERS: &[Helper] = &[
-    Helper {
-        client: "domains.availability",
-        kind: HelperKind::Availability,
-        summary: "Any number of names, sent 50 a call within the rate limit; rows in input order.",
-    },
-    Helper {
-        client: "imports.wait",
-        kind: HelperKind::Wait(crate::retry::Poll::Import),
-        summary: "Polls `GET /domains/import/{id}` until `completed` or `failed`.",
-    },
-    Helper {
-        client: "imports.waitJob",
-        kind: HelperKind::Wait(crate::retry::Poll::ImportJob),
-        summary: "Polls `GET /domains/import/jobs/{id}` until `completed` or `failed`.",
-    },
-    Helper {
-        client: "forwarding.wait",
-        kind: HelperKind::Wait(crate::retry::Poll::Forwarding),
-        summary:
-            "Polls `GET /domains/forwarding/{id}` until `completed`, `partial_success` or `failed`.",
-    },
-];
-
-impl Helper {
-    pub fn find(client: &str) -> Option<Helper> {
-        CLIENT_HELPERS.iter().copied().find(|h| h.client == client)
-    }
-}
-
-/// One request, ready for a transport: path relative to the base URL (ids
-/// already percent-encoded), raw query pairs, and the body bytes (JSON).
-/// `Debug` shows the body's size only: it may hold a Smartlead password.
-#[derive(Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    pub endpoint: Endpoint,
-    pub method: Method,
-    pub path: String,
-    /// Raw (not yet encoded) name/value pairs, in a fixed order.
-    pub query: Vec<(String, String)>,
-    /// `application/json` bytes; `None` sends no body.
-    pub body: Option<Vec<u8>>,
-}
-
-impl std::fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpRequest")
-            .field("endpoint", &self.endpoint)
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .field("body_bytes", &self.body.as_ref().map(Vec::len))
-            .finish()
-    }
-}
-
-impl HttpRequest {
-    fn new(endpoint: Endpoint, path: String) -> Self {
-        HttpRequest {
-            endpoint,
-            method: endpoint.method(),
-            path,
-            query: Vec::new(),
-            body: None,
-        }
-    }
-
-    pub fn retry_safe(&self) -> bool {
-        self.endpoint.retry_safe()
-    }
-
-    /// `path?query` with the query percent-encoded.
-    pub fn path_and_query(&self) -> String {
-        let mut out = self.path.clone();
-        for (i, (k, v)) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
-            encode_into(&mut out, k, b",");
-            out.push('=');
-            encode_into(&mut out, v, b",");
-        }
-        out
-    }
-
-    /// The full URL under `base` (e.g. `https://api.peeker.ai/partner/v1`).
-    pub fn url(&self, base: &str) -> String {
-        format!("{}{}", base.trim_end_matches('/'), self.path_and_query())
-    }
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved bytes and `keep`.
-fn encode_into(out: &mut String, s: &str, keep: &[u8]) {
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-}
-
-/// An id as one path segment. Empty, `.` and `..` are refused (a server or
-/// proxy would resolve them to another path: `orders.cancel("..")` must not
-/// become `POST /cancel`), as are oversized ids and control characters.
-fn segment(id: &str) -> std::result::Result<String, Problem> {
-    if id.is_empty()
-        || id == "."
-        || id == ".."
-        || id.len() > 255
-        || id.chars().any(char::is_control)
-    {
-        let why = if id.is_empty() {
-            "is empty"
-        } else {
-            "is not a valid id"
-        };
-        return Err(Problem::invalid("id", format!("the id {why}")));
-    }
-    let mut out = String::with_capacity(id.len());
-    encode_into(&mut out, id, b"");
-    Ok(out)
-}
-
-fn with_id(endpoint: Endpoint, id: Option<&str>) -> Result<HttpRequest> {
-    let seg = segment(id.unwrap_or_default()).map_err(|p| PeekerError::validation(vec![p]))?;
-    Ok(HttpRequest::new(endpoint, id_path(endpoint, &seg)))
-}
-
-/// An id and a parsed body together, reporting the problems of both.
-fn with_id_and<T>(
-    endpoint: Endpoint,
-    id: Option<&str>,
-    body: std::result::Result<T, Vec<Problem>>,
-) -> Result<(HttpRequest, T)> {
-    match (segment(id.unwrap_or_default()), body) {
-        (Ok(seg), Ok(body)) => Ok((HttpRequest::new(endpoint, id_path(endpoint, &seg)), body)),
-        (seg, body) => {
-            let mut problems: Vec<Problem> = seg.err().into_iter().collect();
-            problems.extend(body.err().unwrap_or_default());
-            Err(PeekerError::validation(problems))
-        }
-    }
-}
-
-/// The endpoint's path with its one `{id}` replaced by `seg`. (Split at a
-/// char: a `str` pattern brings core's two-way string search into the wasm.)
-fn id_path(endpoint: Endpoint, seg: &str) -> String {
-    let template = endpoint.path_template();
-    let Some((head, tail)) = template.split_once('{') else {
-        return template.to_owned();
-    };
-    let mut path = String::with_capacity(template.len() + seg.len());
-    path.push_str(head);
-    path.push_str(seg);
-    path.push_str(tail.strip_prefix("id}").unwrap_or(tail));
-    path
-}
-
-fn plain(endpoint: Endpoint) -> HttpRequest {
-    HttpRequest::new(endpoint, endpoint.path_template().to_owned())
-}
-
-/// The canonical bytes of a typed body.
-fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(body).map_err(|_| encode_failed("body"))
-}
-
-/// A typed value serde_json could not encode (a map with non-string keys:
-/// never, for the model's types). Its error text is left out: serde_json's
-/// Display pulls std::io's error strings into the wasm.
-fn encode_failed(what: &str) -> PeekerError {
-    PeekerError::new(
-        codes::INTERNAL_ERROR,
-        format!("could not encode the {what}"),
-    )
-}
-
-fn parsed<T>(r: std::result::Result<T, Vec<Problem>>) -> Result<T> {
-    r.map_err(PeekerError::validation)
-}
-
-fn with_body<T: Serialize>(mut req: HttpRequest, body: &T) -> Result<HttpRequest> {
-    req.body = Some(encode(body)?);
-    Ok(req)
-}
-
-/// A typed argument as the JSON the parsers read.
-fn to_json<T: Serialize>(value: &T) -> Result<Value> {
-    serde_json::to_value(value).map_err(|_| encode_failed("argument"))
-}
-
-/// A body that may be left out: an empty object is not sent (a whole-order
-/// cancel has no body).
-fn with_optional_body<T: Serialize>(req: HttpRequest, body: &T) -> Result<HttpRequest> {
-    let bytes = encode(body)?;
-    if bytes == b"{}" {
-        return Ok(req);
-    }
-    let mut req = req;
-    req.body = Some(bytes);
-    Ok(req)
-}
-
-/// The query pairs of checked query values, in parameter order: numbers in
-/// decimal, lists comma-joined.
-fn with_query(mut req: HttpRequest, values: Map<String, Value>) -> Result<HttpRequest> {
-    for (name, value) in values {
-        let text = match value {
-            Value::Array(items) => items.iter().map(query_text).collect::<Vec<_>>().join(","),
-            other => query_text(&other),
-        };
-        req.query.push((name, text));
-    }
-    Ok(req)
-}
-
-/// One query value as text: a string as itself, anything else as its JSON
-/// (by serde_json's writer, not `Value`'s Display: see `js::request::build`).
-fn query_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => serde_json::to_string(other).unwrap_or_default(),
+        errors: [UNPROCESSABLE],
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::classes::On;
 
     #[test]
-    fn id_path_fills_the_one_id_segment_of_every_template() {
+    fn listed_errors_are_classes_only_some_endpoints_answer() {
         for &e in Endpoint::ALL {
-            let template = e.path_template();
-            assert!(template.matches('{').count() <= 1, "{template}");
-            assert_eq!(
-                id_path(e, "x_1"),
-                template.replace("{id}", "x_1"),
-                "{template}"
-            );
+            for (class, _) in e.errors() {
+                assert!(
+                    class.answers.iter().any(|a| a.on == On::Listed),
+                    "{e:?} lists {}, which every endpoint answers",
+                    class.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ids_come_from_creates() {
+        for &e in Endpoint::ALL {
+            for &(field, from) in e.ids() {
+                assert_eq!(from.method(), Method::Post, "{e:?}.{field}");
+            }
         }
     }
 }
