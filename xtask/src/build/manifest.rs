@@ -108,3 +108,64 @@ fn subpath(name: &str) -> String {
         format!("./{name}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_keeps_its_fields_and_gains_the_entries() {
+        let out: Value =
+            serde_json::from_str(&manifest("{\"name\": \"p\", \"files\": [\"*.js\"]}").unwrap())
+                .unwrap();
+        let keys: Vec<&str> = out
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            ["name", "files", "types", "main", "module", "exports"]
+        );
+        assert_eq!(out["main"], "./index.node.cjs");
+        assert!(manifest("{\"exports\": {}}").is_err());
+    }
+
+    #[test]
+    fn conditions_keep_their_order_types_first() {
+        let exports = exports();
+        let root = exports["."].as_object().unwrap();
+        let order: Vec<&str> = root.keys().map(String::as_str).collect();
+        assert_eq!(order, ["workerd", "node", "browser", "require", "default"]);
+        let node: Vec<&str> = root["node"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(node, ["require", "default"]);
+        assert_eq!(
+            root["node"]["require"],
+            json!({ "types": "./index.d.cts", "default": "./index.node.cjs" })
+        );
+        assert_eq!(
+            exports["./watch"]["default"],
+            json!({ "types": "./watch.d.ts", "default": "./watch.js" })
+        );
+        let keys: Vec<&str> = exports.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                ".",
+                "./validate",
+                "./webhooks",
+                "./watch",
+                "./web",
+                "./openapi.json",
+                "./peeker_partner_bg.wasm",
+                "./package.json"
+            ]
+        );
+    }
+}

@@ -180,7 +180,13 @@ fn entry_modules(
         &stage.join(format!("{}.{NODE_RUNTIME}.cjs", entry.name)),
     )?;
 
-    let doc = read(&template.join(format!("{}.d.ts", entry.name)))?;
+    // Its documentation, when pkg-template/ has one.
+    let doc = template.join(format!("{}.d.ts", entry.name));
+    let doc = if doc.exists() {
+        read(&doc)?
+    } else {
+        String::new()
+    };
     let built = Built {
         values: &declared_values(entry)?,
         client: glue::exports_client(&raw_glue),
