@@ -19,23 +19,3 @@
  *
  * @packageDocumentation
  */
-// peeker-partner/webhooks: the webhook verifier alone (a much smaller wasm),
-// for Workers and servers that only receive webhooks.
-export {
-  verifyWebhook,
-  checkWebhook,
-  verifyWebhookAsync,
-  signWebhook,
-  handleWebhook,
-  isKnownEvent,
-  type WebhookEvent,
-  type UnknownWebhookEvent,
-  type EventData,
-  type VerifyWebhookOptions,
-  type WebhookCheck,
-  type WebhookErrorCode,
-  type WebhookHeadersInit,
-  type HandleWebhookOptions,
-  type EventType,
-} from "./peeker_partner.js";
-export { PeekerError, WebhookVerificationError } from "./errors.js";

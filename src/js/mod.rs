@@ -6,7 +6,7 @@
 //! `JSON.parse` on the way out (plain objects, never `Map`s).
 
 // One module per package entry's job; the entry's cargo features pick them
-// (see ENTRIES in xtask/src/build.rs).
+// (see ENTRIES in xtask/src/build/entries.rs).
 #[cfg(feature = "full")]
 mod client;
 #[cfg(feature = "full")]
@@ -162,15 +162,13 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
 }
 
 // Allocators, per entry. The verifier-only entry (few, short-lived
-// allocations) uses lol_alloc, 3 KB (gzip) smaller than std's dlmalloc. The
-// validate entry uses talc, 2.1 KB smaller than dlmalloc as its browser
-// bundle inlines it, which its size budget needs; on it validateOrder and
-// planDomains run 6-12 % slower (the same code with each allocator, min of
-// interleaved runs: 0.75 against 0.67 ms for 500 domains, 4.4 against 4.2 ms
-// for 10,000 rows), well inside their budgets. The full entry, within its
-// budget, keeps dlmalloc for speed. (lol_alloc's free list is too slow for
-// either: domains.availability over 10,000 names used 90 % of its rate
-// budget instead of 97 %, and validateOrder took 0.85 ms instead of 0.73.)
+// allocations) uses lol_alloc, smaller than std's dlmalloc. The validate
+// entry uses talc, smaller than dlmalloc as its browser bundle inlines it,
+// which its size budget needs; validateOrder and planDomains run a little
+// slower on it, well inside their time budgets. The full entry, within its
+// size budget, keeps dlmalloc for speed. (lol_alloc's free list is too slow
+// for either: availability checks over many names and validateOrder slow
+// down on it well past dlmalloc.)
 #[cfg(all(feature = "validate", not(feature = "full")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
