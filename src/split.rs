@@ -8,12 +8,11 @@
 //! picks then fill the remaining slots exactly.
 
 use crate::error::{codes, Problem};
+use crate::first_seen::FirstSeen;
 use crate::model::{AvailabilityRow, Provider, RequiredDomains, UnavailableReason};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// How many domains each provider needs: `required_domains` without `total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -144,35 +143,6 @@ pub(crate) fn classify(row: &AvailabilityRow) -> Result<Kind, Unusable<'_>> {
     }
 }
 
-/// FNV-1a: domain names are short and come from the caller's own lists, so a
-/// simple hash beats SipHash several times over (the 10,000-row budget).
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
-
-/// Where each name was first seen. The one hash table type of the crate's
-/// repeat checks (split, planner, validators): each further key or value
-/// type would be another copy of the table's code in the wasm.
-pub(crate) type FirstSeen<'a> = HashMap<Cow<'a, str>, usize, FnvBuild>;
-
 /// The name compared for repeats: ASCII case does not matter. Borrowed in
 /// the usual case of an already lower-case name.
 pub(crate) fn domain_key(domain: &str) -> Cow<'_, str> {
@@ -216,7 +186,7 @@ pub(crate) fn assign(picks: &[(Kind, &str)], microsoft: u32) -> (Vec<String>, Ve
 /// (`invalid_request`).
 pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOutcome {
     let mut pick_problems = Vec::new();
-    let mut first_at = FirstSeen::with_capacity_and_hasher(rows.len(), FnvBuild::default());
+    let mut first_at = FirstSeen::with_capacity_and_hasher(rows.len(), Default::default());
     let mut usable: Vec<(usize, Kind, &str)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let key = domain_key(&row.domain);

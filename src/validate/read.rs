@@ -3,7 +3,7 @@
 
 use super::names::{self, show};
 use crate::error::Problem;
-use crate::split::FirstSeen;
+use crate::first_seen::FirstSeen;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
