@@ -11,20 +11,8 @@ use crate::model::requests::*;
 use crate::model::user::SequencerProvider;
 use serde_json::Value;
 
-/// Availability takes at most this many names per call.
-pub const AVAILABILITY_MAX: usize = 50;
-/// Synchronous import limit.
-pub const IMPORT_MAX: usize = 25;
-/// Import job limit.
-pub const IMPORT_JOB_MAX: usize = 500;
-/// Forwarding job limit.
-pub const FORWARDING_MAX: usize = 25;
-/// Personas per order or user-name swap.
-pub const PERSONAS_MAX: usize = 10;
 /// Longest Smartlead password the SDK sends.
 const MAX_PASSWORD_LEN: usize = 1024;
-/// Largest integer JS can hold exactly; a ceiling for counts.
-pub const SAFE_INT: i64 = 9_007_199_254_740_991;
 
 type Parsed<T> = Result<T, Problems>;
 
