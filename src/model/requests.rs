@@ -33,6 +33,8 @@ pub const SAFE_INT: i64 = 9_007_199_254_740_991;
 pub const PER_PAGE_MAX: i64 = 100;
 /// Names per `GET /domains/import?domains=…` lookup (kept well under URL limits).
 pub const IMPORT_LOOKUP_MAX: usize = 100;
+/// Largest request body the API takes: past it, 413 `payload_too_large`.
+pub const MAX_BODY_BYTES: u32 = 1024 * 1024;
 
 /// What `GET /bundles?status=` takes (a deleted bundle is gone from lists).
 pub const BUNDLE_STATUS_FILTERS: &[&str] = &["active", "archived"];
