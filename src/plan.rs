@@ -9,8 +9,9 @@
 
 use crate::error::{codes, Problem};
 use crate::first_seen::FirstSeen;
+use crate::model::literal::{False, True};
 use crate::model::AvailabilityRow;
-use crate::split::{assign, classify, domain_key, plural, False, Kind, Side, Split, True};
+use crate::split::{assign, classify, domain_key, plural, Kind, Side, Split};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
