@@ -13,6 +13,8 @@
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod client;
 pub mod error;
+mod first_seen;
+pub mod hmac;
 #[cfg(target_arch = "wasm32")]
 mod js;
 #[doc(hidden)]

@@ -8,10 +8,10 @@
 //! of a matroid, so the total is the true optimum. O(n log n).
 
 use crate::error::{codes, Problem};
+use crate::first_seen::FirstSeen;
+use crate::model::literal::{False, True};
 use crate::model::AvailabilityRow;
-use crate::split::{
-    assign, classify, domain_key, plural, False, FirstSeen, FnvBuild, Kind, Side, Split, True,
-};
+use crate::split::{assign, classify, domain_key, plural, Kind, Side, Split};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -92,7 +92,7 @@ fn sort_stable_by_key<T: Copy, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
 ///   `candidates`) say how many more Microsoft-capable, Google-capable or
 ///   usable domains of either kind are needed.
 pub fn plan_domains(required: Split, candidates: &[AvailabilityRow]) -> PlanOutcome {
-    let mut seen = FirstSeen::with_capacity_and_hasher(candidates.len(), FnvBuild::default());
+    let mut seen = FirstSeen::with_capacity_and_hasher(candidates.len(), Default::default());
     let mut usable: Vec<(usize, Kind, i64)> = Vec::with_capacity(candidates.len());
     for (i, row) in candidates.iter().enumerate() {
         if seen.insert(domain_key(&row.domain), i).is_some() {

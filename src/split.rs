@@ -8,12 +8,12 @@
 //! picks then fill the remaining slots exactly.
 
 use crate::error::{codes, Problem};
+use crate::first_seen::FirstSeen;
+use crate::model::literal::{False, True};
 use crate::model::{AvailabilityRow, Provider, RequiredDomains, UnavailableReason};
 use schemars::JsonSchema;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// How many domains each provider needs: `required_domains` without `total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -28,60 +28,6 @@ impl From<RequiredDomains> for Split {
             google: r.google,
             microsoft: r.microsoft,
         }
-    }
-}
-
-/// The JSON literal `true`; lets `ok` discriminate the outcome unions in
-/// TypeScript (serde cannot tag an enum with a boolean).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct True;
-
-/// The JSON literal `false`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct False;
-
-macro_rules! bool_literal {
-    ($ty:ident, $value:literal) => {
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_bool($value)
-            }
-        }
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                if bool::deserialize(d)? == $value {
-                    Ok($ty)
-                } else {
-                    Err(serde::de::Error::custom(concat!("expected ", $value)))
-                }
-            }
-        }
-    };
-}
-bool_literal!(True, true);
-bool_literal!(False, false);
-
-impl schemars::JsonSchema for True {
-    fn inline_schema() -> bool {
-        true
-    }
-    fn schema_name() -> Cow<'static, str> {
-        "True".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "boolean", "const": true })
-    }
-}
-
-impl schemars::JsonSchema for False {
-    fn inline_schema() -> bool {
-        true
-    }
-    fn schema_name() -> Cow<'static, str> {
-        "False".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "boolean", "const": false })
     }
 }
 
@@ -144,35 +90,6 @@ pub(crate) fn classify(row: &AvailabilityRow) -> Result<Kind, Unusable<'_>> {
     }
 }
 
-/// FNV-1a: domain names are short and come from the caller's own lists, so a
-/// simple hash beats SipHash several times over (the 10,000-row budget).
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
-
-/// Where each name was first seen. The one hash table type of the crate's
-/// repeat checks (split, planner, validators): each further key or value
-/// type would be another copy of the table's code in the wasm.
-pub(crate) type FirstSeen<'a> = HashMap<Cow<'a, str>, usize, FnvBuild>;
-
 /// The name compared for repeats: ASCII case does not matter. Borrowed in
 /// the usual case of an already lower-case name.
 pub(crate) fn domain_key(domain: &str) -> Cow<'_, str> {
@@ -216,7 +133,7 @@ pub(crate) fn assign(picks: &[(Kind, &str)], microsoft: u32) -> (Vec<String>, Ve
 /// (`invalid_request`).
 pub fn check_domain_split(required: Split, rows: &[AvailabilityRow]) -> SplitOutcome {
     let mut pick_problems = Vec::new();
-    let mut first_at = FirstSeen::with_capacity_and_hasher(rows.len(), FnvBuild::default());
+    let mut first_at = FirstSeen::with_capacity_and_hasher(rows.len(), Default::default());
     let mut usable: Vec<(usize, Kind, &str)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let key = domain_key(&row.domain);

@@ -8,10 +8,10 @@
 //! argument (Unix seconds), never read here.
 
 use crate::error::{codes, PeekerError};
+use crate::hmac::{equal_in_constant_time, hmac_sha256};
 use crate::json::object;
 use crate::ownership::{is_account_scope, Customer};
 use crate::request::Endpoint;
-use crate::webhook::{equal_in_constant_time, hmac_sha256};
 use serde_json::{Map, Value};
 
 /// The only audience the proxy accepts.

@@ -73,7 +73,7 @@ fn split_assigns_single_provider_then_both_in_input_order() {
     assert_eq!(
         out,
         SplitOutcome::Ok {
-            ok: peeker_partner::split::True,
+            ok: peeker_partner::model::literal::True,
             google: names(&["b.com", "c.com", "e.com"]),
             microsoft: names(&["a.com", "d.com"]),
         }

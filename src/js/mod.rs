@@ -115,7 +115,7 @@ pub(crate) fn from_js(value: &JsValue, field: &str) -> Result<Value, PeekerError
         // Too deep is a problem with the body (naming its field), not a failure.
         Some(mut problem) => {
             if !field.is_empty() {
-                problem.field = crate::validate::names::join_path(field, &problem.field);
+                problem.field = crate::validate::read::join(field, &problem.field);
             }
             PeekerError::validation(vec![problem])
         }

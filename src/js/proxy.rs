@@ -83,6 +83,13 @@ export function customerIdentity(sub: string, users: OwnerRow[]): { user_ids: st
 export function customerKey(sub: string): OwnerRow;
 
 /**
+ * The proxy's size limits: the largest request body it forwards (the API's
+ * own limit; past it, 413) and the largest answer it passes on (the client's
+ * own cap; past it, 502).
+ */
+export function proxyLimits(): { maxBodyBytes: number; maxAnswerBytes: number };
+
+/**
  * A JSON answer with every secret removed from its parsed values (keys and
  * strings at any depth, in every encoding `redactSecrets` knows), written
  * again as JSON; `undefined` when `text` is not JSON. A proxy passes this
@@ -316,6 +323,18 @@ pub fn customer_identity(sub: JsValue, users: JsValue) -> JsResult {
     to_js(&object(vec![
         ("user_ids", list(&identity.user_ids)),
         ("emails", list(&identity.emails)),
+    ]))
+}
+
+/// See the TypeScript declaration above.
+#[wasm_bindgen(js_name = proxyLimits, skip_typescript)]
+pub fn proxy_limits() -> JsResult {
+    to_js(&object(vec![
+        (
+            "maxBodyBytes",
+            crate::model::requests::MAX_BODY_BYTES.into(),
+        ),
+        ("maxAnswerBytes", crate::transport::MAX_ANSWER_BYTES.into()),
     ]))
 }
 

@@ -6,7 +6,8 @@
 //! decides ([`webhook_check`]). The wasm imports nothing from JS, which keeps
 //! the verifier-only module (the `peeker-partner/webhooks` entry) small.
 
-use crate::webhook::{self, Refusal, SigningKey, DEFAULT_TOLERANCE_SECS};
+use crate::hmac::SigningKey;
+use crate::webhook::{self, Refusal, DEFAULT_TOLERANCE_SECS};
 use std::alloc::{self, Layout};
 use std::cell::Cell;
 use std::{ptr, slice};
@@ -279,7 +280,7 @@ pub fn webhook_check(
                 } else {
                     key.try_into()
                         .map(SigningKey::from_bytes)
-                        .map_or([0; 32], |k| k.mac_signed(timestamp, body))
+                        .map_or([0; 32], |k| webhook::mac_signed(&k, timestamp, body))
                 }
             },
         ),
@@ -319,7 +320,7 @@ pub fn webhook_sign(timestamp_len: usize, body_len: usize) -> bool {
     let Ok(key) = key.try_into().map(SigningKey::from_bytes) else {
         return false;
     };
-    let value = webhook::signature_ascii(&key.mac_signed(timestamp, body));
+    let value = webhook::signature_ascii(&webhook::mac_signed(&key, timestamp, body));
     let out = buffer();
     for (slot, b) in out.iter_mut().zip(value) {
         *slot = b;

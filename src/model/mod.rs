@@ -15,6 +15,7 @@ pub mod common;
 pub mod domain;
 pub mod event;
 pub mod import;
+pub mod literal;
 pub mod order;
 pub mod requests;
 pub mod swap;

@@ -10,13 +10,31 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-// The limits and value lists the validators enforce, also stated in the
-// schemas (and so in openapi.json and the TypeScript): one number, one place.
+// The value lists the validators enforce, also stated in the schemas (and
+// so in openapi.json and the TypeScript).
 use super::{DomainCategory, OrderStatus, PendingActionStatus, Provider, SwapStatus, UserStatus};
-use crate::validate::{
-    AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_LOOKUP_MAX, IMPORT_MAX, PERSONAS_MAX,
-    PER_PAGE_MAX, SAFE_INT,
-};
+
+// The limits the validators enforce, also stated in the schemas below (and
+// so in openapi.json and the TypeScript): one number, one place.
+
+/// Availability takes at most this many names per call.
+pub const AVAILABILITY_MAX: usize = 50;
+/// Synchronous import limit.
+pub const IMPORT_MAX: usize = 25;
+/// Import job limit.
+pub const IMPORT_JOB_MAX: usize = 500;
+/// Forwarding job limit.
+pub const FORWARDING_MAX: usize = 25;
+/// Personas per order or user-name swap.
+pub const PERSONAS_MAX: usize = 10;
+/// Largest integer JS can hold exactly; a ceiling for counts.
+pub const SAFE_INT: i64 = 9_007_199_254_740_991;
+/// Largest page the API serves.
+pub const PER_PAGE_MAX: i64 = 100;
+/// Names per `GET /domains/import?domains=…` lookup (kept well under URL limits).
+pub const IMPORT_LOOKUP_MAX: usize = 100;
+/// Largest request body the API takes: past it, 413 `payload_too_large`.
+pub const MAX_BODY_BYTES: u32 = 1024 * 1024;
 
 /// What `GET /bundles?status=` takes (a deleted bundle is gone from lists).
 pub const BUNDLE_STATUS_FILTERS: &[&str] = &["active", "archived"];

@@ -20,11 +20,8 @@ use crate::error::Problem;
 use crate::model::requests::*;
 use serde_json::Value;
 
-pub use bodies::{
-    AVAILABILITY_MAX, FORWARDING_MAX, IMPORT_JOB_MAX, IMPORT_MAX, PERSONAS_MAX, SAFE_INT,
-};
 pub use names::{display_domain, normalize_domain};
-pub use queries::{Kind, Param, Query, IMPORT_LOOKUP_MAX, PER_PAGE_MAX};
+pub use queries::{Kind, Param, Query};
 pub use roots::{is_registrable, registrable_root};
 
 /// The warnings for a domain name (see [`names::mixed_script_labels`]), as

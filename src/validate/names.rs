@@ -68,15 +68,6 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
     Ok(url.to_owned())
 }
 
-/// `base.key`, or whichever of them is not empty.
-pub fn join_path(base: &str, key: &str) -> String {
-    match (base.is_empty(), key.is_empty()) {
-        (true, _) => key.to_owned(),
-        (_, true) => base.to_owned(),
-        _ => format!("{base}.{key}"),
-    }
-}
-
 /// `value` shortened to at most 60 characters, for echoing in a message.
 pub fn show(value: &str) -> String {
     const MAX: usize = 60;

@@ -12,11 +12,6 @@ use crate::model::{
 };
 use serde_json::{Map, Value};
 
-/// Largest page the API serves.
-pub const PER_PAGE_MAX: i64 = 100;
-/// Names per `GET /domains/import?domains=…` lookup (kept well under URL limits).
-pub const IMPORT_LOOKUP_MAX: usize = 100;
-
 type Parsed<T> = Result<T, Problems>;
 
 /// What one query parameter takes.

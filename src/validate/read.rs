@@ -3,7 +3,7 @@
 
 use super::names::{self, show};
 use crate::error::Problem;
-use crate::split::FirstSeen;
+use crate::first_seen::FirstSeen;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -32,12 +32,12 @@ pub fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// `base.key`, or `key` at the top level.
+/// The field path `base.key`, or whichever of them is not empty.
 pub fn join(base: &str, key: &str) -> String {
-    if base.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{base}.{key}")
+    match (base.is_empty(), key.is_empty()) {
+        (true, _) => key.to_owned(),
+        (_, true) => base.to_owned(),
+        _ => format!("{base}.{key}"),
     }
 }
 

@@ -9,14 +9,14 @@
 // ones); owners.js looks the owners up in D1, and learns new ones from each
 // success answer. Nothing refused is sent upstream; redirects are not
 // followed; every answer is JSON, errors in the API's envelope.
-import { CustomerRequest, matchEndpoint, redactAnswer, redactSecrets } from "peeker-partner";
+import { CustomerRequest, matchEndpoint, proxyLimits, redactAnswer, redactSecrets } from "peeker-partner";
 import { authenticate, hasScope } from "./auth.js";
 import { learn, lookUp } from "./owners.js";
 import { checkOrigin, fail, json, readCapped } from "./respond.js";
 
-const MAX_BODY = 1024 * 1024;
-/** Largest upstream answer passed on (as the client's own cap). */
-const MAX_ANSWER = 16 * 1024 * 1024;
+/** The largest body forwarded (the API's) and upstream answer passed on (the client's cap). */
+const { maxBodyBytes: MAX_BODY, maxAnswerBytes: MAX_ANSWER } = proxyLimits();
+const mebibytes = (bytes) => `${bytes / (1024 * 1024)} MiB`;
 // Answer headers passed back to the browser (and readable by it).
 const PASSED = ["peeker-request-id", "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"];
 const METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
@@ -64,7 +64,7 @@ export async function proxy(request, env) {
   if (request.method === "POST" || request.method === "PATCH") {
     const type = request.headers.get("content-type");
     const bytes = await readCapped(request, MAX_BODY);
-    if (!bytes) return fail(413, "payload_too_large", "the body is over 1 MiB", cors);
+    if (!bytes) return fail(413, "payload_too_large", `the body is over ${mebibytes(MAX_BODY)}`, cors);
     // A write carries JSON; only a bodiless one (cancel a whole order) may omit the type.
     if (!isJson(type) && (type !== null || bytes.byteLength > 0)) {
       return fail(415, "unsupported_media_type", "send the body as Content-Type: application/json", cors);
@@ -123,7 +123,7 @@ async function relay(upstream, env, cors) {
     return done(fail(502, "bad_gateway", "the Partner API answered a redirect, which the proxy does not follow", cors));
   }
   const bytes = await readCapped(upstream, MAX_ANSWER);
-  if (!bytes) return done(fail(502, "bad_gateway", "the Partner API's answer is over 16 MiB", cors));
+  if (!bytes) return done(fail(502, "bad_gateway", `the Partner API's answer is over ${mebibytes(MAX_ANSWER)}`, cors));
   const secrets = [env.PEEKER_API_KEY];
   const out = { ...cors };
   for (const name of PASSED) {

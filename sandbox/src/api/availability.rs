@@ -34,7 +34,7 @@ fn rows_with_malformed_names(
     problems: Vec<Problem>,
 ) -> Result<Vec<AvailabilityRow>, Fail> {
     let items = body.get("domains").and_then(|d| d.as_array());
-    let Some(items) = items.filter(|i| i.len() <= validate::AVAILABILITY_MAX) else {
+    let Some(items) = items.filter(|i| i.len() <= AVAILABILITY_MAX) else {
         return Err(Fail::from_problems(problems));
     };
     let mut malformed = Vec::new();
