@@ -3,8 +3,8 @@
 
 use crate::api::Fail;
 use crate::api::TIERS;
-use crate::layers::MAX_KEY_LEN;
-use crate::server::{reply, reply_fail};
+use crate::extract::MAX_KEY_LEN;
+use crate::http::{reply, reply_fail};
 use crate::state::EventRec;
 use crate::{lock, App, Faults};
 use axum::body::Bytes;

@@ -11,7 +11,8 @@ pub mod clock;
 mod controls;
 mod db;
 mod deliveries;
-mod layers;
+mod extract;
+mod http;
 mod lifecycle;
 mod rate;
 pub mod server;
@@ -208,7 +209,7 @@ impl App {
                 "http://{}:{}{}",
                 host_in_url(&cfg.host),
                 cfg.port,
-                server::PREFIX
+                http::PREFIX
             ),
             http,
             cfg,

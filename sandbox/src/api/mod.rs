@@ -28,7 +28,7 @@ use peeker_partner::request::Endpoint;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-/// One API request after the server's layers (authentication, rate limit,
+/// One API request past the server's extractors (authentication, rate limit,
 /// routing, faults, preset, body limit).
 pub struct Req<'a> {
     pub endpoint: Endpoint,
