@@ -159,7 +159,7 @@ async fn redeliver(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
 /// asked for; the order, domain or swap it held moves on.
 async fn resolve(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
     let out = app.commit(|st, ctx| {
-        crate::lifecycle::resolve_action(st, ctx, &id)
+        crate::api::pending::resolve_action(st, ctx, &id)
             .ok_or_else(|| Fail::not_found(None, "pending action", &id))
     });
     match out {
@@ -185,7 +185,7 @@ async fn nameservers(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let name = peeker_partner::validate::normalize_domain(&raw)
             .map_err(|e| Fail::invalid("domain", e))?;
         app.commit(|st, ctx| {
-            let ids = crate::lifecycle::nameservers_set(st, ctx, &name);
+            let ids = crate::api::imports::nameservers_set(st, ctx, &name);
             if ids.is_empty() {
                 return Err(Fail::not_found(Some("domain"), "import waiting on", &name));
             }

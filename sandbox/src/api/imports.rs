@@ -1,9 +1,11 @@
 //! `/domains/import`: customer-owned roots join the inventory once their
-//! nameservers point at Peeker.
+//! nameservers point at Peeker (the import's timed step, or
+//! `POST /_sandbox/nameservers` for a name that waits).
 
 use super::decode::{json_body, parsed, query_json};
+use super::swaps::lifecycle::release_swaps_waiting_for;
 use super::{data, Answer, Fail, Req};
-use crate::state::{to_value, Ctx, State, TaskKind};
+use crate::state::{has_label, to_value, Ctx, State, TaskKind};
 use crate::App;
 use peeker_partner::model::*;
 use peeker_partner::validate;
@@ -157,4 +159,89 @@ fn create_import(
         st.emit(ctx, EventType::DomainImportFailed, to_value(&imp));
     }
     imp
+}
+
+/// Rows complete and their inventory rows become `available`; a row whose
+/// label contains `nsdelay` waits for `POST /_sandbox/nameservers`, and the
+/// import is `action_required` meanwhile. Swaps waiting for an imported
+/// name complete.
+pub fn finish_import(st: &mut State, ctx: &Ctx<'_>, import_id: &str) {
+    let Some(mut imp) = st.imports.get(import_id).cloned() else {
+        return;
+    };
+    if !matches!(
+        imp.status,
+        ImportStatus::InProgress | ImportStatus::ActionRequired
+    ) {
+        return;
+    }
+    let mut imported = Vec::new();
+    for row in &mut imp.domains {
+        if row.status != ImportDomainStatus::Pending
+            || (has_label(&row.domain, "nsdelay") && !st.nameservers_set.contains(&row.domain))
+        {
+            continue;
+        }
+        row.status = ImportDomainStatus::Completed;
+        imported.push(row.domain.clone());
+        if let Some(id) = &row.domain_id {
+            // Only a row still in the inventory: one an order took over
+            // meanwhile is the order's to connect.
+            let waiting = st.domains.get(id).is_some_and(|d| {
+                d.category == DomainCategory::Inventory && d.status == DomainStatus::Provisioning
+            });
+            if waiting {
+                st.set_domain_status(id, DomainStatus::Available);
+            }
+        }
+    }
+    let waiting = imp
+        .domains
+        .iter()
+        .any(|r| r.status == ImportDomainStatus::Pending);
+    let before = imp.status.clone();
+    if waiting {
+        imp.status = ImportStatus::ActionRequired;
+    } else {
+        imp.status = ImportStatus::Completed;
+        imp.completed_at = Some(crate::clock::iso(ctx.now));
+    }
+    st.imports.insert(import_id.to_owned(), imp.clone());
+    if !waiting {
+        st.emit(ctx, EventType::DomainImportCompleted, to_value(&imp));
+    } else if before != ImportStatus::ActionRequired {
+        st.emit(ctx, EventType::DomainImportActionRequired, to_value(&imp));
+    }
+    for name in imported {
+        release_swaps_waiting_for(st, ctx, &name);
+    }
+}
+
+/// `POST /_sandbox/nameservers {"domain"}`: the customer pointed the
+/// nameservers; imports waiting on that name move on. The imports touched.
+pub fn nameservers_set(st: &mut State, ctx: &Ctx<'_>, name: &str) -> Vec<String> {
+    let waiting: Vec<String> = st
+        .imports
+        .values()
+        .filter(|i| {
+            i.domains
+                .iter()
+                .any(|r| r.domain == name && r.status == ImportDomainStatus::Pending)
+        })
+        .map(|i| i.id.clone())
+        .collect();
+    if waiting.is_empty() {
+        return waiting;
+    }
+    st.nameservers_set.insert(name.to_owned());
+    for id in &waiting {
+        let held = st
+            .imports
+            .get(id)
+            .is_some_and(|i| i.status == ImportStatus::ActionRequired);
+        if held {
+            finish_import(st, ctx, id);
+        }
+    }
+    waiting
 }

@@ -9,13 +9,13 @@ mod bundles;
 pub mod decode;
 mod domains;
 mod error;
-mod forwarding;
-mod imports;
-mod orders;
+pub(crate) mod forwarding;
+pub(crate) mod imports;
+pub(crate) mod orders;
 mod paging;
-mod pending;
+pub(crate) mod pending;
 pub mod pictures;
-mod swaps;
+pub(crate) mod swaps;
 mod users;
 
 pub use error::{status_for, Fail};

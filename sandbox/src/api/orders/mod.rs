@@ -1,5 +1,7 @@
 //! `/orders`: create (deduplicated for 24 h, checked whole before anything
-//! is written), list and cancel.
+//! is written), list and cancel; `lifecycle` holds its timed steps.
+
+pub(crate) mod lifecycle;
 
 use super::availability::{resolve, split_failure, Source};
 use super::bundles::sizing_of;

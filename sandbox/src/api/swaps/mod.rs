@@ -1,4 +1,7 @@
-//! `/swaps`: replace a domain on an order, or rename its inboxes.
+//! `/swaps`: replace a domain on an order, or rename its inboxes;
+//! `lifecycle` holds their timed steps.
+
+pub(crate) mod lifecycle;
 
 use super::availability::{resolve, split_failure, Source};
 use super::decode::{json_body, parsed};
