@@ -8,6 +8,10 @@ use std::path::Path;
 
 pub struct Db {
     conn: Connection,
+    /// Test-only fault point: the next save fails after writing its row,
+    /// before the transaction commits.
+    #[cfg(test)]
+    pub fail_next_save: bool,
 }
 
 impl Db {
@@ -23,7 +27,11 @@ impl Db {
              );",
         )
         .map_err(|e| format!("cannot prepare database {}: {e}", path.display()))?;
-        Ok(Db { conn })
+        Ok(Db {
+            conn,
+            #[cfg(test)]
+            fail_next_save: false,
+        })
     }
 
     /// The last committed state, if any.
@@ -46,6 +54,11 @@ impl Db {
              ON CONFLICT(id) DO UPDATE SET state = excluded.state",
             params![state_json],
         )?;
+        #[cfg(test)]
+        if std::mem::take(&mut self.fail_next_save) {
+            // Dropping `tx` rolls the row back.
+            return Err(rusqlite::Error::InvalidQuery);
+        }
         tx.commit()
     }
 }

@@ -324,7 +324,7 @@ pub async fn serve_api(
         key: &caller.key,
         preset: caller.preset,
     };
-    let mut resp = match api::handle(&app, &r) {
+    let mut resp = match api::handle(&app, &r).await {
         Ok((status, body)) => reply(status, &body),
         Err(f) => reply(f.status, &f.envelope()),
     };

@@ -6,7 +6,7 @@
 
 use crate::api::{forwarding, imports, orders, swaps};
 use crate::state::{Ctx, State, TaskKind};
-use crate::App;
+use crate::{App, Write};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -28,12 +28,14 @@ pub async fn run_tasks(app: Arc<App>, mut stop: watch::Receiver<bool>) {
         let now = app.now();
         let due = app.read(|st| st.tasks.front().is_some_and(|t| t.due_ms <= now));
         if due {
-            let _ = app.commit(|st, ctx| {
-                for task in st.take_due(ctx.now) {
-                    apply(st, ctx, task);
-                }
-                Ok(())
+            let steps = app.commit(|_, _| {
+                Ok(Write::new(|st, ctx| {
+                    for task in st.take_due(ctx.now) {
+                        apply(st, ctx, task);
+                    }
+                }))
             });
+            let _ = steps.await;
         }
         if sleep_or_stop(tick(&app), &mut stop).await {
             return;

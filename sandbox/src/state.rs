@@ -195,7 +195,7 @@ fn max_attempts() -> usize {
 pub const MAX_ATTEMPTS: usize = 5;
 
 /// The whole sandbox state.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
     pub bundles: BTreeMap<String, Bundle>,
     /// Bundles an order used: deleting them archives instead.
