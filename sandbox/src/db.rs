@@ -1,6 +1,7 @@
 //! `--db PATH`: the state as one JSON snapshot row in SQLite, replaced in a
 //! transaction after every change and synced before the answer is sent (WAL,
-//! `synchronous=FULL`). Simple, and enough for development-sized data.
+//! `synchronous=FULL`), on a blocking thread (`App::commit`). Simple, and
+//! enough for development-sized data.
 
 use crate::state::State;
 use rusqlite::{params, Connection, OptionalExtension};
