@@ -30,23 +30,54 @@ impl Method {
     }
 }
 
+/// What the endpoint table says of a method and a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Routing {
+    /// The endpoint and its path parameters.
+    Found(Endpoint, Params),
+    /// The path is an endpoint's, the method is not: the methods that are,
+    /// in table order (a 405's `allowed_methods`).
+    MethodNotAllowed(Vec<Method>),
+    /// No endpoint has this path.
+    NotFound,
+}
+
 /// The endpoint `method path` names, with its path parameters; `path` is
 /// relative to the base URL (`/orders/ord_1/cancel`), still percent-encoded.
 ///
 /// A literal segment beats a parameter (`GET /swaps/user_names` is no
 /// `swaps.retrieve`: the path belongs to `POST /swaps/user_names`).
 pub fn match_route(method: &str, path: &str) -> Option<(Endpoint, Params)> {
-    let method = Method::parse(method)?;
-    let segments = split_path(path)?;
+    match route(method, path) {
+        Routing::Found(endpoint, params) => Some((endpoint, params)),
+        Routing::MethodNotAllowed(_) | Routing::NotFound => None,
+    }
+}
+
+/// [`match_route`], telling a path no endpoint has from a method its
+/// endpoints do not take (any method name: `PUT`, `get`).
+pub fn route(method: &str, path: &str) -> Routing {
+    let Some(segments) = split_path(path) else {
+        return Routing::NotFound;
+    };
     // Every endpoint whose template fits the path, whatever its method, with
     // how many parameters it needed: the fewest wins.
     let fits: Vec<(Endpoint, Params)> = Endpoint::ALL
         .iter()
         .filter_map(|&e| fit(e.path_template(), &segments).map(|p| (e, p)))
         .collect();
-    let fewest = fits.iter().map(|(_, p)| p.len()).min()?;
-    fits.into_iter()
-        .find(|(e, p)| p.len() == fewest && e.method() == method)
+    let Some(fewest) = fits.iter().map(|(_, p)| p.len()).min() else {
+        return Routing::NotFound;
+    };
+    let wanted = Method::parse(method);
+    let mut allowed = Vec::new();
+    for (e, p) in fits.into_iter().filter(|(_, p)| p.len() == fewest) {
+        if Some(e.method()) == wanted {
+            return Routing::Found(e, p);
+        }
+        allowed.push(e.method());
+    }
+    Routing::MethodNotAllowed(allowed)
 }
 
 /// The raw segments of `/a/b/c`, or None when any is unsafe or empty.
@@ -245,6 +276,24 @@ mod tests {
         assert_eq!(name("GET", "orders"), None);
         assert_eq!(name("GET", "/"), None);
         assert_eq!(name("GET", "/Orders"), None);
+    }
+
+    #[test]
+    fn a_path_with_other_methods_reports_them() {
+        use Method::*;
+        let allowed = |m: &str, p: &str| match route(m, p) {
+            Routing::MethodNotAllowed(a) => a,
+            other => panic!("{m} {p}: {other:?}"),
+        };
+        assert_eq!(allowed("PUT", "/me"), vec![Get]);
+        assert_eq!(allowed("DELETE", "/orders"), vec![Post, Get]);
+        assert_eq!(allowed("get", "/orders"), vec![Post, Get]);
+        assert_eq!(allowed("GET", "/swaps/user_names"), vec![Post]);
+        assert_eq!(allowed("POST", "/orders/pending"), vec![Get]);
+        assert_eq!(allowed("PUT", "/bundles/b_1"), vec![Get, Patch, Delete]);
+        assert_eq!(route("GET", "/nope"), Routing::NotFound);
+        assert_eq!(route("GET", "/orders/"), Routing::NotFound);
+        assert_eq!(route("PUT", "/bundles/a%2fb"), Routing::NotFound);
     }
 
     #[test]

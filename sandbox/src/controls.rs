@@ -1,12 +1,14 @@
 //! `/_sandbox`: controls for tests (faults, deliveries, the clock, state
 //! summary, reset). See README.md.
 
+use crate::api::imports::{imports_waiting_on, nameservers_set};
+use crate::api::pending::resolve_action;
 use crate::api::Fail;
 use crate::api::TIERS;
-use crate::layers::MAX_KEY_LEN;
-use crate::server::{reply, reply_fail};
+use crate::extract::MAX_KEY_LEN;
+use crate::http::{reply, reply_fail};
 use crate::state::EventRec;
-use crate::{lock, App, Faults};
+use crate::{lock, App, Faults, Write};
 use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, Method as HttpMethod};
@@ -125,30 +127,36 @@ async fn deliveries(State(app): State<Arc<App>>) -> Response {
 /// is not pending (spent or delivered), now.
 async fn redeliver(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
     let deliver = app.cfg.webhook_url.is_some();
-    let out = app.commit(|st, ctx| {
-        let Some(e) = st.events.get_mut(&id) else {
-            return Err(Fail::not_found(None, "event", &id));
-        };
-        if !deliver {
-            return Err(Fail::new(
-                codes::CONFLICT,
-                "events are not sent: the sandbox runs without --webhook-url",
-            ));
-        }
-        if e.outcome == "pending" {
-            return Err(Fail::new(
-                codes::CONFLICT,
-                "this event is still being delivered; retry once it is delivered or failed",
-            ));
-        }
-        let tries = e.attempts.iter().filter(|a| !a.duplicate).count();
-        e.outcome = "pending".into();
-        e.max_attempts = tries + 1;
-        e.next_attempt_ms = Some(ctx.now);
-        let row = delivery_row(e);
-        st.pending_events.push_back(id.clone());
-        Ok(row)
-    });
+    let out = app
+        .commit(move |st, _| {
+            let Some(e) = st.events.get(&id) else {
+                return Err(Fail::not_found(None, "event", &id));
+            };
+            if !deliver {
+                return Err(Fail::new(
+                    codes::CONFLICT,
+                    "events are not sent: the sandbox runs without --webhook-url",
+                ));
+            }
+            if e.outcome == "pending" {
+                return Err(Fail::new(
+                    codes::CONFLICT,
+                    "this event is still being delivered; retry once it is delivered or failed",
+                ));
+            }
+            let tries = e.attempts.iter().filter(|a| !a.duplicate).count();
+            let mut e = e.clone();
+            Ok(Write::new(move |st, ctx| {
+                e.outcome = "pending".into();
+                e.max_attempts = tries + 1;
+                e.next_attempt_ms = Some(ctx.now);
+                let row = delivery_row(&e);
+                st.events.insert(id.clone(), e);
+                st.pending_events.push_back(id);
+                row
+            }))
+        })
+        .await;
     match out {
         Ok(row) => reply(200, &json!({ "data": row })),
         Err(f) => reply_fail(f),
@@ -158,10 +166,14 @@ async fn redeliver(State(app): State<Arc<App>>, Path(id): Path<String>) -> Respo
 /// `POST /_sandbox/pending/{id}/resolve`: the partner fixed what the action
 /// asked for; the order, domain or swap it held moves on.
 async fn resolve(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
-    let out = app.commit(|st, ctx| {
-        crate::lifecycle::resolve_action(st, ctx, &id)
-            .ok_or_else(|| Fail::not_found(None, "pending action", &id))
-    });
+    let out = app
+        .commit(move |st, _| {
+            if !st.actions.contains_key(&id) {
+                return Err(Fail::not_found(None, "pending action", &id));
+            }
+            Ok(Write::new(move |st, ctx| resolve_action(st, ctx, &id)))
+        })
+        .await;
     match out {
         Ok(a) => reply(200, &json!({ "data": a })),
         Err(f) => reply_fail(f),
@@ -181,22 +193,30 @@ fn body_field(body: &Bytes, field: &str) -> Result<String, Fail> {
 /// `POST /_sandbox/nameservers {"domain"}`: the customer pointed this
 /// name's nameservers; imports waiting on it complete.
 async fn nameservers(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    let out = body_field(&body, "domain").and_then(|raw| {
-        let name = peeker_partner::validate::normalize_domain(&raw)
-            .map_err(|e| Fail::invalid("domain", e))?;
-        app.commit(|st, ctx| {
-            let ids = crate::lifecycle::nameservers_set(st, ctx, &name);
-            if ids.is_empty() {
-                return Err(Fail::not_found(Some("domain"), "import waiting on", &name));
-            }
-            let imports: Vec<Value> = ids
-                .iter()
-                .filter_map(|i| st.imports.get(i))
-                .map(crate::state::to_value)
-                .collect();
-            Ok(json!({ "domain": name, "imports": imports }))
-        })
+    let name = body_field(&body, "domain").and_then(|raw| {
+        peeker_partner::validate::normalize_domain(&raw).map_err(|e| Fail::invalid("domain", e))
     });
+    let out = match name {
+        Ok(name) => {
+            app.commit(move |st, _| {
+                let waiting = imports_waiting_on(st, &name);
+                if waiting.is_empty() {
+                    return Err(Fail::not_found(Some("domain"), "import waiting on", &name));
+                }
+                Ok(Write::new(move |st, ctx| {
+                    nameservers_set(st, ctx, &name, &waiting);
+                    let imports: Vec<Value> = waiting
+                        .iter()
+                        .filter_map(|i| st.imports.get(i))
+                        .map(crate::state::to_value)
+                        .collect();
+                    json!({ "domain": name, "imports": imports })
+                }))
+            })
+            .await
+        }
+        Err(f) => Err(f),
+    };
     match out {
         Ok(v) => reply(200, &json!({ "data": v })),
         Err(f) => reply_fail(f),
@@ -205,7 +225,7 @@ async fn nameservers(State(app): State<Arc<App>>, body: Bytes) -> Response {
 
 /// `POST /_sandbox/tier {"key", "tier"}`: the premium-swap tier of a key.
 async fn tier(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    let out = body_field(&body, "key").and_then(|key| {
+    let checked = body_field(&body, "key").and_then(|key| {
         let tier = body_field(&body, "tier")?;
         let Some((_, percent)) = TIERS.iter().find(|(t, _)| *t == tier) else {
             return Err(Fail::invalid(
@@ -219,11 +239,20 @@ async fn tier(State(app): State<Arc<App>>, body: Bytes) -> Response {
                 format!("key is a sandbox key, pk_test_… of at most {MAX_KEY_LEN} bytes"),
             ));
         }
-        app.commit(|st, _| {
-            st.tiers.insert(key.clone(), tier.clone());
-            Ok(json!({ "key": key, "tier": tier, "quota_percent": percent }))
-        })
+        Ok((key, tier, *percent))
     });
+    let out = match checked {
+        Ok((key, tier, percent)) => {
+            app.commit(move |_, _| {
+                Ok(Write::new(move |st, _| {
+                    st.tiers.insert(key.clone(), tier.clone());
+                    json!({ "key": key, "tier": tier, "quota_percent": percent })
+                }))
+            })
+            .await
+        }
+        Err(f) => Err(f),
+    };
     match out {
         Ok(v) => reply(200, &json!({ "data": v })),
         Err(f) => reply_fail(f),
@@ -231,7 +260,7 @@ async fn tier(State(app): State<Arc<App>>, body: Bytes) -> Response {
 }
 
 async fn reset(State(app): State<Arc<App>>) -> Response {
-    match app.reset() {
+    match app.reset().await {
         Ok(()) => reply(200, &json!({ "data": { "reset": true } })),
         Err(f) => reply_fail(f),
     }
@@ -259,10 +288,12 @@ async fn clock(State(app): State<Arc<App>>, method: HttpMethod, body: Bytes) -> 
         let ms = secs as i64 * 1000;
         app.clock.advance_ms(ms);
         // Remembered in the state, so a restart on `--db` keeps the time.
-        if let Err(f) = app.commit(|st, _| {
-            st.clock_offset_ms = st.clock_offset_ms.saturating_add(ms);
-            Ok(())
-        }) {
+        let moved = app.commit(move |_, _| {
+            Ok(Write::new(move |st, _| {
+                st.clock_offset_ms = st.clock_offset_ms.saturating_add(ms);
+            }))
+        });
+        if let Err(f) = moved.await {
             return reply_fail(f);
         }
     }

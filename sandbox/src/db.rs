@@ -1,6 +1,7 @@
 //! `--db PATH`: the state as one JSON snapshot row in SQLite, replaced in a
 //! transaction after every change and synced before the answer is sent (WAL,
-//! `synchronous=FULL`). Simple, and enough for development-sized data.
+//! `synchronous=FULL`), on a blocking thread (`App::commit`). Simple, and
+//! enough for development-sized data.
 
 use crate::state::State;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -8,6 +9,10 @@ use std::path::Path;
 
 pub struct Db {
     conn: Connection,
+    /// Test-only fault point: the next save fails after writing its row,
+    /// before the transaction commits.
+    #[cfg(test)]
+    pub fail_next_save: bool,
 }
 
 impl Db {
@@ -23,7 +28,11 @@ impl Db {
              );",
         )
         .map_err(|e| format!("cannot prepare database {}: {e}", path.display()))?;
-        Ok(Db { conn })
+        Ok(Db {
+            conn,
+            #[cfg(test)]
+            fail_next_save: false,
+        })
     }
 
     /// The last committed state, if any.
@@ -46,6 +55,11 @@ impl Db {
              ON CONFLICT(id) DO UPDATE SET state = excluded.state",
             params![state_json],
         )?;
+        #[cfg(test)]
+        if std::mem::take(&mut self.fail_next_save) {
+            // Dropping `tx` rolls the row back.
+            return Err(rusqlite::Error::InvalidQuery);
+        }
         tx.commit()
     }
 }

@@ -3,7 +3,7 @@
 //! 1000 min × `--time-scale`, on the sandbox clock), up to `max_attempts`.
 
 use crate::state::{Attempt, Ctx, State};
-use crate::App;
+use crate::{App, Write};
 use peeker_partner::webhook;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -50,13 +50,16 @@ pub async fn run_deliveries(app: Arc<App>, mut stop: watch::Receiver<bool>) {
             } else {
                 None
             };
-            let _ = app.commit(|st, ctx| {
-                record(st, ctx, &app, &send.id, result, false);
-                if let Some(r) = dup_result {
-                    record(st, ctx, &app, &send.id, r, true);
-                }
-                Ok(())
+            let backoff = app.clone();
+            let recorded = app.commit(move |_, _| {
+                Ok(Write::new(move |st, ctx| {
+                    record(st, ctx, &backoff, &send.id, result, false);
+                    if let Some(r) = dup_result {
+                        record(st, ctx, &backoff, &send.id, r, true);
+                    }
+                }))
             });
+            let _ = recorded.await;
         }
         if crate::lifecycle::sleep_or_stop(crate::lifecycle::tick(&app), &mut stop).await {
             return;

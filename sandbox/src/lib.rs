@@ -11,7 +11,8 @@ pub mod clock;
 mod controls;
 mod db;
 mod deliveries;
-mod layers;
+mod extract;
+mod http;
 mod lifecycle;
 mod rate;
 pub mod server;
@@ -208,7 +209,7 @@ impl App {
                 "http://{}:{}{}",
                 host_in_url(&cfg.host),
                 cfg.port,
-                server::PREFIX
+                http::PREFIX
             ),
             http,
             cfg,
@@ -224,12 +225,25 @@ impl App {
         f(&lock(&self.state))
     }
 
-    /// Runs a change and, when it succeeds, makes it durable before
-    /// returning. `f` must check everything before it changes anything, so
-    /// a refused request leaves no trace.
-    pub fn commit<T>(
+    /// Runs a write, all or nothing, off the async threads. `check` reads
+    /// the state and either refuses (nothing changed) or returns the
+    /// [`Write`], which cannot fail. With `--db` the new state is saved
+    /// before this returns; when saving fails the state goes back to what
+    /// it was (the file's transaction is rolled back too), so an answered
+    /// write is a persisted one and a refused write leaves no trace.
+    pub async fn commit<T: Send + 'static>(
+        self: &Arc<Self>,
+        check: impl FnOnce(&State, &Ctx<'_>) -> Result<Write<T>, Fail> + Send + 'static,
+    ) -> Result<T, Fail> {
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || app.commit_blocking(check))
+            .await
+            .unwrap_or_else(|_| Err(Fail::internal("the write stopped before it finished")))
+    }
+
+    fn commit_blocking<T>(
         &self,
-        f: impl FnOnce(&mut State, &Ctx<'_>) -> Result<T, Fail>,
+        check: impl FnOnce(&State, &Ctx<'_>) -> Result<Write<T>, Fail>,
     ) -> Result<T, Fail> {
         let mut st = lock(&self.state);
         let reorder_jitter = if self.cfg.reorder {
@@ -243,8 +257,16 @@ impl App {
             deliver: self.cfg.webhook_url.is_some(),
             first_attempt_jitter_ms: reorder_jitter,
         };
-        let out = f(&mut st, &ctx)?;
-        self.persist(&st)?;
+        let write = check(&st, &ctx)?;
+        // Only saving can fail after the checks, and only with `--db`.
+        let before = self.db.is_some().then(|| st.clone());
+        let out = (write.0)(&mut st, &ctx);
+        if let Err(f) = self.persist(&st) {
+            if let Some(before) = before {
+                *st = before;
+            }
+            return Err(f);
+        }
         Ok(out)
     }
 
@@ -258,15 +280,41 @@ impl App {
     }
 
     /// `POST /_sandbox/reset`: empty tables, no faults, fresh rate windows.
-    pub fn reset(&self) -> Result<(), Fail> {
-        let mut st = lock(&self.state);
-        *st = State {
-            clock_offset_ms: st.clock_offset_ms,
-            ..State::default()
-        };
-        *lock(&self.faults) = Faults::default();
-        lock(&self.rate).clear();
-        self.persist(&st)
+    pub async fn reset(self: &Arc<Self>) -> Result<(), Fail> {
+        let app = self.clone();
+        self.commit(move |_, _| {
+            Ok(Write::new(move |st, _| {
+                *st = State {
+                    clock_offset_ms: st.clock_offset_ms,
+                    ..State::default()
+                };
+                *lock(&app.faults) = Faults::default();
+                lock(&app.rate).clear();
+            }))
+        })
+        .await
+    }
+}
+
+/// A change that has passed every check of its write: applying it cannot
+/// fail (see [`App::commit`]).
+pub struct Write<T>(Box<dyn Apply<T>>);
+
+/// What a [`Write`] runs.
+trait Apply<T>: FnOnce(&mut State, &Ctx<'_>) -> T + Send {}
+
+impl<T, F: FnOnce(&mut State, &Ctx<'_>) -> T + Send> Apply<T> for F {}
+
+impl<T> Write<T> {
+    pub fn new(apply: impl FnOnce(&mut State, &Ctx<'_>) -> T + Send + 'static) -> Write<T> {
+        Write(Box::new(apply))
+    }
+}
+
+impl<T: Send + 'static> Write<T> {
+    /// Nothing to change; `value` is the answer.
+    pub fn nothing(value: T) -> Write<T> {
+        Write::new(move |_, _| value)
     }
 }
 
@@ -346,4 +394,87 @@ pub async fn start(mut cfg: Config, clock: Arc<dyn Clock>) -> Result<Handle, Str
         shutdown: tx,
         tasks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clock::ManualClock;
+    use serde_json::json;
+    use std::sync::atomic::AtomicI64;
+
+    fn order(domain: &str) -> String {
+        json!({
+            "user": "fault@acme.com",
+            "microsoft_licenses": 1,
+            "sequencer": { "provider": "smartlead", "client_id": null,
+                           "login_email": "ops@acme.com", "login_password": "pw" },
+            "domains": [domain],
+            "personas": [{ "first_name": "Sam", "last_name": "Lee", "profile_picture_url": null }],
+        })
+        .to_string()
+    }
+
+    /// The state in memory and the snapshot row in the file.
+    fn both(app: &App, path: &std::path::Path) -> (serde_json::Value, String) {
+        let memory = app.read(|st| serde_json::to_value(st).unwrap());
+        let file: String = rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("SELECT state FROM snapshot WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        (memory, file)
+    }
+
+    /// A write that fails after it changed every table it touches (the
+    /// save fails mid-transaction) leaves the state and the file as they
+    /// were; the same write then goes through.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_that_fails_mid_way_leaves_no_trace() {
+        let dir = std::env::temp_dir().join(format!(
+            "peeker-sandbox-rollback-{}-{}",
+            std::process::id(),
+            Ulids::default().next(0)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.db");
+        let cfg = Config {
+            port: 0,
+            log_requests: false,
+            db: Some(path.clone()),
+            ..Config::default()
+        };
+        // A clock that stands still: no timed step changes the state.
+        let clock = Arc::new(ManualClock(AtomicI64::new(1_778_241_600_000)));
+        let sb = start(cfg, clock).await.unwrap();
+        let http = reqwest::Client::new();
+        let post = |body: String| {
+            http.post(format!("{}/partner/v1/orders", sb.base_url()))
+                .bearer_auth("pk_test_fault")
+                .header("Content-Type", "application/json")
+                .body(body)
+                .send()
+        };
+        assert_eq!(post(order("first-acme.com")).await.unwrap().status(), 200);
+        let before = both(&sb.app, &path);
+        assert_eq!(before.0["orders"].as_object().unwrap().len(), 1);
+
+        lock(sb.app.db.as_ref().unwrap()).fail_next_save = true;
+        let r = post(order("second-acme.com")).await.unwrap();
+        assert_eq!(r.status(), 500);
+        assert_eq!(
+            both(&sb.app, &path),
+            before,
+            "the failed write left a trace"
+        );
+
+        assert_eq!(post(order("second-acme.com")).await.unwrap().status(), 200);
+        let after = both(&sb.app, &path);
+        assert_eq!(after.0["orders"].as_object().unwrap().len(), 2);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&after.1).unwrap(),
+            after.0
+        );
+        sb.stop().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

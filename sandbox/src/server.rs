@@ -1,19 +1,21 @@
 //! HTTP: the accept loop (own, so a request can be answered by closing the
 //! connection; it also caps the connections served at once and bounds the
 //! time to send a request), request ids and logging, and the router: the
-//! `/_sandbox` controls (`controls`) and the API with its layers (`layers`).
+//! `/_sandbox` controls (`controls`) and the API with its extractors
+//! (`extract`).
 
 use crate::api::Fail;
+use crate::http::{reply_fail, DropConnection};
 use crate::{lock, App};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Router;
 use hyper::body::Frame;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
@@ -26,15 +28,6 @@ use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt;
-
-pub use crate::layers::MAX_BODY;
-
-pub const PREFIX: &str = "/partner/v1";
-
-/// Marks a response whose connection must be closed instead of answered
-/// (`drop_after_commit`).
-#[derive(Clone, Copy)]
-pub struct DropConnection;
 
 pub async fn serve(app: Arc<App>, listener: TcpListener, mut stop: watch::Receiver<bool>) {
     let limits = Limits {
@@ -223,7 +216,7 @@ pub fn router(app: Arc<App>) -> Router {
                 r
             }),
         )
-        .fallback_service(crate::layers::api(app.clone()))
+        .fallback(crate::extract::serve_api)
         .method_not_allowed_fallback(|| async {
             reply_fail(
                 Fail::new("method_not_allowed", "this method is not allowed here").with_status(405),
@@ -231,21 +224,6 @@ pub fn router(app: Arc<App>) -> Router {
         })
         .layer(middleware::from_fn_with_state(app.clone(), request_id))
         .with_state(app)
-}
-
-pub fn reply(status: u16, body: &Value) -> Response {
-    let mut r = Response::new(Body::from(body.to_string()));
-    *r.status_mut() = axum::http::StatusCode::from_u16(status)
-        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
-}
-
-pub fn reply_fail(f: Fail) -> Response {
-    reply(f.status, &f.envelope())
 }
 
 /// Every response gets `Peeker-Request-Id`, and one log line.
@@ -273,10 +251,4 @@ async fn request_id(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         );
     }
     resp
-}
-
-impl IntoResponse for Fail {
-    fn into_response(self) -> Response {
-        reply_fail(self)
-    }
 }

@@ -5,8 +5,8 @@
 
 use crate::clock::{iso, Ulids};
 use peeker_partner::model::{
-    Bundle, Domain, DomainImport, Event, EventType, ForwardingJob, FullOrder, LineItem,
-    OrderDomains, OrderReceipt, PendingAction, PersonaInfo, Swap,
+    Bundle, Domain, DomainImport, DomainStatus, Event, EventType, ForwardingJob, FullOrder,
+    LineItem, OrderDomains, OrderReceipt, PendingAction, PendingActionStatus, PersonaInfo, Swap,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -195,7 +195,7 @@ fn max_attempts() -> usize {
 pub const MAX_ATTEMPTS: usize = 5;
 
 /// The whole sandbox state.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
     pub bundles: BTreeMap<String, Bundle>,
     /// Bundles an order used: deleting them archives instead.
@@ -326,6 +326,25 @@ impl State {
     pub fn take_due(&mut self, now: i64) -> Vec<TaskKind> {
         let n = self.tasks.partition_point(|t| t.due_ms <= now);
         self.tasks.drain(..n).map(|t| t.kind).collect()
+    }
+
+    /// Sets a domain row's status; the row as it now is.
+    pub fn set_domain_status(&mut self, id: &str, status: DomainStatus) -> Option<Domain> {
+        let d = self.domains.get_mut(id)?;
+        d.status = status;
+        Some(d.clone())
+    }
+
+    pub fn open_action(&mut self, a: PendingAction) {
+        self.actions.insert(a.id.clone(), a);
+    }
+
+    /// How many open pending actions `of` accepts.
+    pub fn open_actions(&self, of: impl Fn(&PendingAction) -> bool) -> usize {
+        self.actions
+            .values()
+            .filter(|a| a.status == PendingActionStatus::Open && of(a))
+            .count()
     }
 
     /// The live domain row named `name` (not cancelled), if any.

@@ -3,12 +3,13 @@
 use super::decode::{json_body, parsed};
 use super::paging::{self, ListSpec, Order};
 use super::{data, Answer, Fail, Req};
-use crate::App;
+use crate::{App, Write};
 use peeker_partner::model::*;
 use peeker_partner::request;
 use peeker_partner::sizing::{required_domains, BundleSizing};
 use peeker_partner::validate;
 use serde_json::json;
+use std::sync::Arc;
 
 pub fn list(app: &App, r: &Req<'_>) -> Answer {
     let spec = ListSpec {
@@ -36,21 +37,25 @@ pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
 }
 
 /// A bundle an order used is archived; any other is deleted.
-pub fn delete(app: &App, r: &Req<'_>) -> Answer {
-    app.commit(|st, _| {
-        if !st.bundles.contains_key(r.id) {
-            return Err(Fail::not_found(None, "bundle", r.id));
+pub async fn delete(app: &Arc<App>, r: &Req<'_>) -> Answer {
+    let id = r.id.to_owned();
+    app.commit(move |st, _| {
+        if !st.bundles.contains_key(&id) {
+            return Err(Fail::not_found(None, "bundle", &id));
         }
-        if st.bundles_used.contains_key(r.id) {
-            if let Some(b) = st.bundles.get_mut(r.id) {
-                b.status = BundleStatus::Archived;
+        Ok(Write::new(move |st, _| {
+            if st.bundles_used.contains_key(&id) {
+                if let Some(b) = st.bundles.get_mut(&id) {
+                    b.status = BundleStatus::Archived;
+                }
+                data(200, json!({ "id": id, "status": "archived" }))
+            } else {
+                st.bundles.remove(&id);
+                data(200, json!({ "id": id, "status": "deleted" }))
             }
-            data(200, json!({ "id": r.id, "status": "archived" }))
-        } else {
-            st.bundles.remove(r.id);
-            data(200, json!({ "id": r.id, "status": "deleted" }))
-        }
+        }))
     })
+    .await?
 }
 
 pub fn sizing_of(b: &Bundle) -> BundleSizing {
@@ -78,9 +83,9 @@ fn size_bundle(b: &mut Bundle) -> Result<(), Fail> {
     Ok(())
 }
 
-pub fn create(app: &App, r: &Req<'_>) -> Answer {
+pub async fn create(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let c = parsed(validate::parse_create_bundle(&json_body(r.body)?))?;
-    app.commit(|st, ctx| {
+    app.commit(move |_, ctx| {
         let mut b = Bundle {
             id: ctx.id("bun_"),
             name: c.name,
@@ -96,17 +101,20 @@ pub fn create(app: &App, r: &Req<'_>) -> Answer {
             extra: Default::default(),
         };
         size_bundle(&mut b)?;
-        st.bundles.insert(b.id.clone(), b.clone());
-        data(201, b)
+        Ok(Write::new(move |st, _| {
+            st.bundles.insert(b.id.clone(), b.clone());
+            data(201, b)
+        }))
     })
+    .await?
 }
 
-pub fn update(app: &App, r: &Req<'_>) -> Answer {
+pub async fn update(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let u = parsed(validate::parse_update_bundle(&json_body(r.body)?))?;
-    let id = r.id;
-    app.commit(|st, _| {
-        let Some(old) = st.bundles.get(id) else {
-            return Err(Fail::not_found(None, "bundle", id));
+    let id = r.id.to_owned();
+    app.commit(move |st, _| {
+        let Some(old) = st.bundles.get(&id) else {
+            return Err(Fail::not_found(None, "bundle", &id));
         };
         let mut b = old.clone();
         if let Some(n) = u.name {
@@ -132,7 +140,10 @@ pub fn update(app: &App, r: &Req<'_>) -> Answer {
             b.google_inboxes_per_domain = Some(i64::from(n));
         }
         size_bundle(&mut b)?;
-        st.bundles.insert(b.id.clone(), b.clone());
-        data(200, b)
+        Ok(Write::new(move |st, _| {
+            st.bundles.insert(b.id.clone(), b.clone());
+            data(200, b)
+        }))
     })
+    .await?
 }

@@ -1,5 +1,5 @@
-//! Reading a request: the JSON body, the query string as the JSON object the
-//! SDK's query parsers read, and path segments.
+//! Reading a request: the JSON body, and the query string as the JSON object
+//! the SDK's query parsers read.
 
 use super::Fail;
 use peeker_partner::error::{codes, Problem};
@@ -29,44 +29,4 @@ pub fn parsed<T>(r: Result<T, Vec<Problem>>) -> Result<T, Fail> {
 /// read: the core's reading, the one the Worker's proxy uses too.
 pub fn query_json(r: &super::Req<'_>) -> Result<Value, Fail> {
     route::query_args(r.endpoint, r.query).map_err(|p| Fail::from_problems(vec![p]))
-}
-
-/// A path segment, percent-decoded (kept as sent when it does not decode).
-pub fn decode_segment(s: &str) -> String {
-    if s.contains('+') {
-        return s.to_owned();
-    }
-    decode(s).unwrap_or_else(|_| s.to_owned())
-}
-
-fn decode(s: &str) -> Result<String, Fail> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => {
-                        return Err(Fail::invalid(
-                            "",
-                            "the query string has a malformed percent-escape",
-                        ))
-                    }
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| Fail::invalid("", "the query string is not UTF-8"))
 }

@@ -1,14 +1,17 @@
 //! `/domains/import`: customer-owned roots join the inventory once their
-//! nameservers point at Peeker.
+//! nameservers point at Peeker (the import's timed step, or
+//! `POST /_sandbox/nameservers` for a name that waits).
 
 use super::decode::{json_body, parsed, query_json};
+use super::swaps::lifecycle::release_swaps_waiting_for;
 use super::{data, Answer, Fail, Req};
-use crate::state::{to_value, Ctx, State, TaskKind};
-use crate::App;
+use crate::state::{has_label, to_value, Ctx, State, TaskKind};
+use crate::{App, Write};
 use peeker_partner::model::*;
 use peeker_partner::validate;
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 const NAMESERVERS: [[&str; 2]; 2] = [
     ["helena.ns.peeker.ai", "idris.ns.peeker.ai"],
@@ -17,25 +20,35 @@ const NAMESERVERS: [[&str; 2]; 2] = [
 
 /// `POST /domains/import` (answered when the rows exist; the import
 /// completes later).
-pub fn import(app: &App, r: &Req<'_>) -> Answer {
+pub async fn import(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let q = parsed(validate::parse_import(&json_body(r.body)?))?;
-    app.commit(|st, ctx| data(200, create_import(st, ctx, app, &q.domains, false)))
+    let step = app.cfg.step_ms();
+    app.commit(move |_, _| {
+        Ok(Write::new(move |st, ctx| {
+            data(200, create_import(st, ctx, step, &q.domains, false))
+        }))
+    })
+    .await?
 }
 
 /// `POST /domains/import/jobs`: deduplicated on the sorted unique set.
-pub fn create_job(app: &App, r: &Req<'_>) -> Answer {
+pub async fn create_job(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let q = parsed(validate::parse_import_job(&json_body(r.body)?))?;
     let mut key = q.domains.clone();
     key.sort();
     let key = key.join(",");
-    app.commit(|st, ctx| {
+    let step = app.cfg.step_ms();
+    app.commit(move |st, _| {
         if let Some(existing) = st.import_jobs.get(&key).and_then(|id| st.imports.get(id)) {
-            return data(202, existing);
+            return Ok(Write::nothing(data(202, existing)));
         }
-        let imp = create_import(st, ctx, app, &q.domains, true);
-        st.import_jobs.insert(key, imp.id.clone());
-        data(202, imp)
+        Ok(Write::new(move |st, ctx| {
+            let imp = create_import(st, ctx, step, &q.domains, true);
+            st.import_jobs.insert(key, imp.id.clone());
+            data(202, imp)
+        }))
     })
+    .await?
 }
 
 /// `GET /domains/import/{id}` and `/jobs/{id}` both find any import.
@@ -76,7 +89,7 @@ pub fn lookup(app: &App, r: &Req<'_>) -> Answer {
 fn create_import(
     st: &mut State,
     ctx: &Ctx<'_>,
-    app: &App,
+    step_ms: i64,
     names: &[String],
     job: bool,
 ) -> DomainImport {
@@ -148,7 +161,7 @@ fn create_import(
     st.imports.insert(imp.id.clone(), imp.clone());
     if pending {
         st.schedule(
-            ctx.now + 2 * app.cfg.step_ms(),
+            ctx.now + 2 * step_ms,
             TaskKind::FinishImport {
                 import_id: imp.id.clone(),
             },
@@ -157,4 +170,89 @@ fn create_import(
         st.emit(ctx, EventType::DomainImportFailed, to_value(&imp));
     }
     imp
+}
+
+/// Rows complete and their inventory rows become `available`; a row whose
+/// label contains `nsdelay` waits for `POST /_sandbox/nameservers`, and the
+/// import is `action_required` meanwhile. Swaps waiting for an imported
+/// name complete.
+pub fn finish_import(st: &mut State, ctx: &Ctx<'_>, import_id: &str) {
+    let Some(mut imp) = st.imports.get(import_id).cloned() else {
+        return;
+    };
+    if !matches!(
+        imp.status,
+        ImportStatus::InProgress | ImportStatus::ActionRequired
+    ) {
+        return;
+    }
+    let mut imported = Vec::new();
+    for row in &mut imp.domains {
+        if row.status != ImportDomainStatus::Pending
+            || (has_label(&row.domain, "nsdelay") && !st.nameservers_set.contains(&row.domain))
+        {
+            continue;
+        }
+        row.status = ImportDomainStatus::Completed;
+        imported.push(row.domain.clone());
+        if let Some(id) = &row.domain_id {
+            // Only a row still in the inventory: one an order took over
+            // meanwhile is the order's to connect.
+            let waiting = st.domains.get(id).is_some_and(|d| {
+                d.category == DomainCategory::Inventory && d.status == DomainStatus::Provisioning
+            });
+            if waiting {
+                st.set_domain_status(id, DomainStatus::Available);
+            }
+        }
+    }
+    let waiting = imp
+        .domains
+        .iter()
+        .any(|r| r.status == ImportDomainStatus::Pending);
+    let before = imp.status.clone();
+    if waiting {
+        imp.status = ImportStatus::ActionRequired;
+    } else {
+        imp.status = ImportStatus::Completed;
+        imp.completed_at = Some(crate::clock::iso(ctx.now));
+    }
+    st.imports.insert(import_id.to_owned(), imp.clone());
+    if !waiting {
+        st.emit(ctx, EventType::DomainImportCompleted, to_value(&imp));
+    } else if before != ImportStatus::ActionRequired {
+        st.emit(ctx, EventType::DomainImportActionRequired, to_value(&imp));
+    }
+    for name in imported {
+        release_swaps_waiting_for(st, ctx, &name);
+    }
+}
+
+/// The imports with a row for `name` still waiting on its nameservers.
+pub fn imports_waiting_on(st: &State, name: &str) -> Vec<String> {
+    st.imports
+        .values()
+        .filter(|i| {
+            i.domains
+                .iter()
+                .any(|r| r.domain == name && r.status == ImportDomainStatus::Pending)
+        })
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+/// `POST /_sandbox/nameservers {"domain"}`: the customer pointed the
+/// nameservers; the imports waiting on that name ([`imports_waiting_on`])
+/// move on.
+pub fn nameservers_set(st: &mut State, ctx: &Ctx<'_>, name: &str, waiting: &[String]) {
+    st.nameservers_set.insert(name.to_owned());
+    for id in waiting {
+        let held = st
+            .imports
+            .get(id)
+            .is_some_and(|i| i.status == ImportStatus::ActionRequired);
+        if held {
+            finish_import(st, ctx, id);
+        }
+    }
 }

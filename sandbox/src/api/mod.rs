@@ -9,13 +9,13 @@ mod bundles;
 pub mod decode;
 mod domains;
 mod error;
-mod forwarding;
-mod imports;
-mod orders;
+pub(crate) mod forwarding;
+pub(crate) mod imports;
+pub(crate) mod orders;
 mod paging;
-mod pending;
+pub(crate) mod pending;
 pub mod pictures;
-mod swaps;
+pub(crate) mod swaps;
 mod users;
 
 pub use error::{status_for, Fail};
@@ -27,8 +27,9 @@ use crate::App;
 use peeker_partner::request::Endpoint;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
-/// One API request after the server's layers (authentication, rate limit,
+/// One API request past the server's extractors (authentication, rate limit,
 /// routing, faults, preset, body limit).
 pub struct Req<'a> {
     pub endpoint: Endpoint,
@@ -53,36 +54,36 @@ pub fn data<T: Serialize>(status: u16, value: T) -> Answer {
 }
 
 /// Answers one request.
-pub fn handle(app: &App, r: &Req<'_>) -> Answer {
+pub async fn handle(app: &Arc<App>, r: &Req<'_>) -> Answer {
     use Endpoint as E;
     match r.endpoint {
         E::Me => me(r),
-        E::CreateBundle => bundles::create(app, r),
+        E::CreateBundle => bundles::create(app, r).await,
         E::ListBundles => bundles::list(app, r),
         E::RetrieveBundle => bundles::retrieve(app, r),
-        E::UpdateBundle => bundles::update(app, r),
-        E::DeleteBundle => bundles::delete(app, r),
-        E::CreateUser => users::create(app, r),
+        E::UpdateBundle => bundles::update(app, r).await,
+        E::DeleteBundle => bundles::delete(app, r).await,
+        E::CreateUser => users::create(app, r).await,
         E::ListUsers => users::list(app, r),
         E::RetrieveUser => users::retrieve(app, r),
-        E::UpdateUser => users::update(app, r),
-        E::DeleteUser => users::delete(app, r),
+        E::UpdateUser => users::update(app, r).await,
+        E::DeleteUser => users::delete(app, r).await,
         E::CheckAvailability => availability::check(r),
-        E::ImportDomains => imports::import(app, r),
-        E::CreateImportJob => imports::create_job(app, r),
+        E::ImportDomains => imports::import(app, r).await,
+        E::CreateImportJob => imports::create_job(app, r).await,
         E::RetrieveImport | E::RetrieveImportJob => imports::retrieve(app, r),
         E::LookupImports => imports::lookup(app, r),
         E::ListDomains => domains::list(app, r),
-        E::CreateForwarding => forwarding::create(app, r),
+        E::CreateForwarding => forwarding::create(app, r).await,
         E::RetrieveForwarding => forwarding::retrieve(app, r),
-        E::CreateOrder => orders::create(app, r),
+        E::CreateOrder => orders::create(app, r).await,
         E::ListOrders => orders::list(app, r),
-        E::CancelOrder => orders::cancel(app, r),
+        E::CancelOrder => orders::cancel(app, r).await,
         E::ListPending => pending::list(app, r),
-        E::CreateSwap => swaps::create(app, r),
+        E::CreateSwap => swaps::create(app, r).await,
         E::ListSwaps => swaps::list(app, r),
         E::RetrieveSwap => swaps::retrieve(app, r),
-        E::SwapUserNames => swaps::user_names(app, r),
+        E::SwapUserNames => swaps::user_names(app, r).await,
     }
 }
 

@@ -1,5 +1,8 @@
 //! URL hosts: whether Google can fetch a persona picture (Part A §A8), and
-//! the host a forwarding target trigger reads.
+//! the host a forwarding target trigger reads; the pending action a picture
+//! Google cannot fetch opens.
+
+use peeker_partner::model::{Domain, PendingActionType, Provider};
 
 /// Whether a persona picture can be fetched by Google: `null`, `""` and public
 /// http(s) URLs can; loopback, private, link-local and `localhost` hosts
@@ -58,6 +61,14 @@ pub fn host_of(url: &str) -> Option<String> {
         hostport.split(':').next().unwrap_or("")
     };
     Some(host.to_owned())
+}
+
+/// The picture action's type: Google's for a Google domain.
+pub fn picture_action_type(d: Option<&Domain>) -> PendingActionType {
+    match d.and_then(|d| d.provider.clone()) {
+        Some(Provider::Microsoft) => PendingActionType::MicrosoftProfilePicture,
+        _ => PendingActionType::GoogleProfilePicture,
+    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,13 @@ use super::decode::{json_body, parsed};
 use super::paging::{self, ListSpec, Order};
 use super::{data, Answer, Fail, Req};
 use crate::state::State;
-use crate::App;
+use crate::{App, Write};
 use peeker_partner::error::codes;
 use peeker_partner::model::*;
 use peeker_partner::request;
 use peeker_partner::validate;
 use serde_json::json;
+use std::sync::Arc;
 
 pub fn list(app: &App, r: &Req<'_>) -> Answer {
     let spec = ListSpec {
@@ -40,19 +41,27 @@ pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
 }
 
 /// Marks the user deleted and frees its email.
-pub fn delete(app: &App, r: &Req<'_>) -> Answer {
-    app.commit(|st, _| {
-        let Some(u) = st.users.get_mut(r.id) else {
-            return Err(Fail::not_found(None, "user", r.id));
+pub async fn delete(app: &Arc<App>, r: &Req<'_>) -> Answer {
+    let id = r.id.to_owned();
+    app.commit(move |st, _| {
+        let Some(u) = st.users.get(&id) else {
+            return Err(Fail::not_found(None, "user", &id));
         };
-        u.status = UserStatus::Deleted;
+        let deleted = User {
+            status: UserStatus::Deleted,
+            ..u.clone()
+        };
         let key = u.email.to_ascii_lowercase();
-        let out = u.clone();
-        if st.user_by_email.get(&key).map(String::as_str) == Some(r.id) {
-            st.user_by_email.remove(&key);
-        }
-        data(200, out)
+        let frees_email = st.user_by_email.get(&key) == Some(&id);
+        Ok(Write::new(move |st, _| {
+            st.users.insert(id, deleted.clone());
+            if frees_email {
+                st.user_by_email.remove(&key);
+            }
+            data(200, deleted)
+        }))
     })
+    .await?
 }
 
 fn route(s: &UserSequencer) -> SequencerRoute {
@@ -75,46 +84,49 @@ fn email_taken(st: &State, email: &str, except: Option<&str>) -> Option<Fail> {
     })
 }
 
-pub fn create(app: &App, r: &Req<'_>) -> Answer {
+pub async fn create(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let c = parsed(validate::parse_create_user(&json_body(r.body)?))?;
-    app.commit(|st, ctx| {
+    app.commit(move |st, _| {
         if let Some(f) = email_taken(st, &c.email, None) {
             return Err(f);
         }
-        let u = User {
-            id: ctx.id("usr_"),
-            email: c.email.clone(),
-            first_name: c.first_name,
-            last_name: c.last_name,
-            status: UserStatus::Active,
-            sequencer: Some(route(&c.sequencer)),
-            created_at: crate::clock::iso(ctx.now),
-            extra: Default::default(),
-        };
-        st.user_by_email
-            .insert(c.email.to_ascii_lowercase(), u.id.clone());
-        st.users.insert(u.id.clone(), u.clone());
-        data(201, u)
+        Ok(Write::new(move |st, ctx| {
+            let u = User {
+                id: ctx.id("usr_"),
+                email: c.email.clone(),
+                first_name: c.first_name,
+                last_name: c.last_name,
+                status: UserStatus::Active,
+                sequencer: Some(route(&c.sequencer)),
+                created_at: crate::clock::iso(ctx.now),
+                extra: Default::default(),
+            };
+            st.user_by_email
+                .insert(c.email.to_ascii_lowercase(), u.id.clone());
+            st.users.insert(u.id.clone(), u.clone());
+            data(201, u)
+        }))
     })
+    .await?
 }
 
-pub fn update(app: &App, r: &Req<'_>) -> Answer {
+pub async fn update(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let p = parsed(validate::parse_update_user(&json_body(r.body)?))?;
-    let id = r.id;
-    app.commit(|st, _| {
-        let Some(old) = st.users.get(id) else {
-            return Err(Fail::not_found(None, "user", id));
+    let id = r.id.to_owned();
+    app.commit(move |st, _| {
+        let Some(old) = st.users.get(&id) else {
+            return Err(Fail::not_found(None, "user", &id));
         };
         let mut u = old.clone();
         let active = u.status == UserStatus::Active;
+        // The email index changes with an active user's email.
+        let mut reindex = None;
         if let Some(e) = &p.email {
             if active {
-                if let Some(f) = email_taken(st, e, Some(id)) {
+                if let Some(f) = email_taken(st, e, Some(&id)) {
                     return Err(f);
                 }
-                st.user_by_email.remove(&u.email.to_ascii_lowercase());
-                st.user_by_email
-                    .insert(e.to_ascii_lowercase(), id.to_owned());
+                reindex = Some((u.email.to_ascii_lowercase(), e.to_ascii_lowercase()));
             }
             u.email = e.clone();
         }
@@ -127,7 +139,14 @@ pub fn update(app: &App, r: &Req<'_>) -> Answer {
         if let Some(s) = &p.sequencer {
             u.sequencer = Some(route(s));
         }
-        st.users.insert(id.to_owned(), u.clone());
-        data(200, u)
+        Ok(Write::new(move |st, _| {
+            if let Some((old, new)) = reindex {
+                st.user_by_email.remove(&old);
+                st.user_by_email.insert(new, id.clone());
+            }
+            st.users.insert(id, u.clone());
+            data(200, u)
+        }))
     })
+    .await?
 }

@@ -1,4 +1,7 @@
-//! `/swaps`: replace a domain on an order, or rename its inboxes.
+//! `/swaps`: replace a domain on an order, or rename its inboxes;
+//! `lifecycle` holds their timed steps.
+
+pub(crate) mod lifecycle;
 
 use super::availability::{resolve, split_failure, Source};
 use super::decode::{json_body, parsed};
@@ -6,13 +9,14 @@ use super::paging::{self, ListSpec, Order};
 use super::pictures::picture_is_public;
 use super::{data, Answer, Fail, Req};
 use crate::state::{to_value, Ctx, State, SwapRec, TaskKind};
-use crate::App;
+use crate::{App, Write};
 use peeker_partner::error::codes;
 use peeker_partner::model::*;
 use peeker_partner::request;
 use peeker_partner::split::{check_domain_split, Split, SplitOutcome};
 use peeker_partner::validate;
 use serde_json::json;
+use std::sync::Arc;
 
 pub fn list(app: &App, r: &Req<'_>) -> Answer {
     let spec = ListSpec {
@@ -49,15 +53,19 @@ pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
 }
 
 /// `POST /swaps`.
-pub fn create(app: &App, r: &Req<'_>) -> Answer {
+pub async fn create(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let s = parsed(validate::parse_create_swap(&json_body(r.body)?))?;
-    app.commit(|st, ctx| create_swap(st, ctx, app, r.key, s))
+    let (key, step) = (r.key.to_owned(), app.cfg.step_ms());
+    app.commit(move |st, ctx| create_swap(st, ctx, step, &key, s))
+        .await?
 }
 
 /// `POST /swaps/user_names`.
-pub fn user_names(app: &App, r: &Req<'_>) -> Answer {
+pub async fn user_names(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let s = parsed(validate::parse_user_name_swap(&json_body(r.body)?))?;
-    app.commit(|st, ctx| swap_user_names(st, ctx, app, s))
+    let step = app.cfg.step_ms();
+    app.commit(move |st, _| swap_user_names(st, step, s))
+        .await?
 }
 
 /// The live, connected domain a swap names, or why not.
@@ -140,7 +148,14 @@ fn premium_allowed(st: &State, ctx: &Ctx<'_>, key: &str, old: &Domain) -> Result
     Ok(())
 }
 
-fn create_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, key: &str, s: CreateSwap) -> Answer {
+/// Checks a domain swap; the write adds it.
+fn create_swap(
+    st: &State,
+    ctx: &Ctx<'_>,
+    step: i64,
+    key: &str,
+    s: CreateSwap,
+) -> Result<Write<Answer>, Fail> {
     let old = swap_target(st, &s.domain_id)?;
     let provider = old.provider.clone().unwrap_or(Provider::Google);
     let premium = s.swap_type == SwapRequestType::Premium;
@@ -192,38 +207,35 @@ fn create_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, key: &str, s: CreateSwa
     if premium {
         premium_allowed(st, ctx, key, &old)?;
     }
-    let swap = Swap {
-        id: ctx.id("swp_"),
-        swap_type: if premium {
-            SwapType::Premium
-        } else {
-            SwapType::Standard
-        },
-        domain_id: old.id.clone(),
-        replacement_domain: Some(name.clone()),
-        status: SwapStatus::Created,
-        created_at: crate::clock::iso(ctx.now),
-        extra: Default::default(),
-    };
-    if premium {
-        st.premium_swapped.insert(old.domain.clone(), ctx.now);
-        st.premium_swapped.insert(name.clone(), ctx.now);
-    }
-    add_swap(
-        st,
-        ctx,
-        app,
-        swap.clone(),
-        SwapRec {
+    let name = name.clone();
+    Ok(Write::new(move |st, ctx| {
+        let swap = Swap {
+            id: ctx.id("swp_"),
+            swap_type: if premium {
+                SwapType::Premium
+            } else {
+                SwapType::Standard
+            },
+            domain_id: old.id.clone(),
+            replacement_domain: Some(name.clone()),
+            status: SwapStatus::Created,
+            created_at: crate::clock::iso(ctx.now),
+            extra: Default::default(),
+        };
+        if premium {
+            st.premium_swapped.insert(old.domain.clone(), ctx.now);
+            st.premium_swapped.insert(name, ctx.now);
+        }
+        let rec = SwapRec {
             waiting_import,
             ..SwapRec::new(swap.clone(), &old)
-        },
-    );
-    data(201, swap)
+        };
+        add_swap(st, ctx, step, swap.clone(), rec);
+        data(201, swap)
+    }))
 }
 
-fn add_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, swap: Swap, rec: SwapRec) {
-    let step = app.cfg.step_ms();
+fn add_swap(st: &mut State, ctx: &Ctx<'_>, step: i64, swap: Swap, rec: SwapRec) {
     st.emit(ctx, EventType::SwapCreated, to_value(&swap));
     st.schedule(
         ctx.now + step,
@@ -242,7 +254,7 @@ fn add_swap(st: &mut State, ctx: &Ctx<'_>, app: &App, swap: Swap, rec: SwapRec) 
 
 /// One `user_names` row per inbox on the domain: `google_inboxes_per_domain`
 /// on a Google domain, one on a Microsoft domain (one license per domain).
-fn swap_user_names(st: &mut State, ctx: &Ctx<'_>, app: &App, s: UserNameSwap) -> Answer {
+fn swap_user_names(st: &State, step: i64, s: UserNameSwap) -> Result<Write<Answer>, Fail> {
     let d = swap_target(st, &s.domain_id)?;
     let inboxes = match d.provider {
         Some(Provider::Microsoft) => 1,
@@ -263,24 +275,26 @@ fn swap_user_names(st: &mut State, ctx: &Ctx<'_>, app: &App, s: UserNameSwap) ->
             profile_picture_url: p.profile_picture_url.clone(),
             extra: Default::default(),
         });
-    let mut rows = Vec::new();
-    for _ in 0..inboxes {
-        let swap = Swap {
-            id: ctx.id("swp_"),
-            swap_type: SwapType::UserNames,
-            domain_id: d.id.clone(),
-            replacement_domain: None,
-            status: SwapStatus::Created,
-            created_at: crate::clock::iso(ctx.now),
-            extra: Default::default(),
-        };
-        let rec = SwapRec {
-            blocked: unreachable.is_some(),
-            persona: unreachable.clone(),
-            ..SwapRec::new(swap.clone(), &d)
-        };
-        add_swap(st, ctx, app, swap.clone(), rec);
-        rows.push(swap);
-    }
-    data(201, json!({ "swaps": rows }))
+    Ok(Write::new(move |st, ctx| {
+        let mut rows = Vec::new();
+        for _ in 0..inboxes {
+            let swap = Swap {
+                id: ctx.id("swp_"),
+                swap_type: SwapType::UserNames,
+                domain_id: d.id.clone(),
+                replacement_domain: None,
+                status: SwapStatus::Created,
+                created_at: crate::clock::iso(ctx.now),
+                extra: Default::default(),
+            };
+            let rec = SwapRec {
+                blocked: unreachable.is_some(),
+                persona: unreachable.clone(),
+                ..SwapRec::new(swap.clone(), &d)
+            };
+            add_swap(st, ctx, step, swap.clone(), rec);
+            rows.push(swap);
+        }
+        data(201, json!({ "swaps": rows }))
+    }))
 }

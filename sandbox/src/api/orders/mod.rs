@@ -1,5 +1,7 @@
 //! `/orders`: create (deduplicated for 24 h, checked whole before anything
-//! is written), list and cancel.
+//! is written), list and cancel; `lifecycle` holds its timed steps.
+
+pub(crate) mod lifecycle;
 
 use super::availability::{resolve, split_failure, Source};
 use super::bundles::sizing_of;
@@ -8,7 +10,7 @@ use super::error::shorten;
 use super::paging::{self, ListSpec, Order};
 use super::{data, Answer, Fail, Req};
 use crate::state::{to_value, Charge, Ctx, OrderRec, State, TaskKind};
-use crate::App;
+use crate::{App, Write};
 use peeker_partner::model::*;
 use peeker_partner::request;
 use peeker_partner::sizing::required_domains;
@@ -16,6 +18,7 @@ use peeker_partner::split::{check_domain_split, Split, SplitOutcome};
 use peeker_partner::validate;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 pub const GOOGLE_LICENSE_CENTS: i64 = 100;
 pub const MICROSOFT_LICENSE_CENTS: i64 = 900;
@@ -167,18 +170,19 @@ fn line_items(plan: &Plan, registered: usize, registration_cents: i64) -> Vec<Li
     items
 }
 
-pub fn create(app: &App, r: &Req<'_>) -> Answer {
+pub async fn create(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let o = parsed(validate::parse_create_order(&json_body(r.body)?))?;
     let hash: String = Sha256::digest(r.body)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    app.commit(|st, ctx| {
+    let step = app.cfg.step_ms();
+    app.commit(move |st, ctx| {
         // An identical body within 24 h is the same order (Part A §A7).
         if let Some((id, at)) = st.order_dedupe.get(&hash) {
             if ctx.now - at < DEDUPE_MS {
                 if let Some(rec) = st.orders.get(id) {
-                    return data(200, &rec.receipt);
+                    return Ok(Write::nothing(data(200, &rec.receipt)));
                 }
             }
         }
@@ -195,71 +199,74 @@ pub fn create(app: &App, r: &Req<'_>) -> Answer {
         };
 
         // Accepted: from here on everything is written.
-        let user = match existing_user {
-            Some(u) => u,
-            None => create_user(st, ctx, &o),
-        };
-        let order_id = ctx.id("ord_");
-        let placed = place_domains(st, ctx, &o, &order_id, &user.id, &resolved, &microsoft);
-        let line_items = line_items(&plan, placed.registered.len(), placed.registration_cents);
-        let total = line_items
-            .iter()
-            .fold(0i64, |a, l| a.saturating_add(l.amount_cents));
-        let now_iso = crate::clock::iso(ctx.now);
-        let receipt = OrderReceipt {
-            id: order_id.clone(),
-            user_id: user.id.clone(),
-            email: user.email.clone(),
-            bundle_id: o.bundle_id.clone(),
-            status: OrderStatus::InProgress,
-            domain_count: placed.domain_ids.len() as i64,
-            costs: Costs {
-                total_cents: total,
-                currency: "usd".into(),
-                line_items: None,
+        Ok(Write::new(move |st, ctx| {
+            let user = match existing_user {
+                Some(u) => u,
+                None => create_user(st, ctx, &o),
+            };
+            let order_id = ctx.id("ord_");
+            let placed = place_domains(st, ctx, &o, &order_id, &user.id, &resolved, &microsoft);
+            let line_items = line_items(&plan, placed.registered.len(), placed.registration_cents);
+            let total = line_items
+                .iter()
+                .fold(0i64, |a, l| a.saturating_add(l.amount_cents));
+            let now_iso = crate::clock::iso(ctx.now);
+            let receipt = OrderReceipt {
+                id: order_id.clone(),
+                user_id: user.id.clone(),
+                email: user.email.clone(),
+                bundle_id: o.bundle_id.clone(),
+                status: OrderStatus::InProgress,
+                domain_count: placed.domain_ids.len() as i64,
+                costs: Costs {
+                    total_cents: total,
+                    currency: "usd".into(),
+                    line_items: None,
+                    extra: Default::default(),
+                },
+                renews_at: Some(crate::clock::iso(crate::clock::plus_one_month(ctx.now))),
+                created_at: now_iso.clone(),
                 extra: Default::default(),
-            },
-            renews_at: Some(crate::clock::iso(crate::clock::plus_one_month(ctx.now))),
-            created_at: now_iso.clone(),
-            extra: Default::default(),
-        };
-        let personas = o
-            .personas
-            .iter()
-            .map(|p| PersonaInfo {
-                first_name: p.first_name.clone(),
-                last_name: p.last_name.clone(),
-                profile_picture_url: p.profile_picture_url.clone(),
-                extra: Default::default(),
-            })
-            .collect();
-        schedule_provisioning(st, ctx, app, &order_id, &placed.domain_ids);
-        st.charges.push(Charge {
-            order_id: order_id.clone(),
-            amount_cents: total,
-            created_at: now_iso,
-            voided: false,
-        });
-        if let Some(b) = &o.bundle_id {
-            st.bundles_used.insert(b.clone(), true);
-        }
-        st.order_dedupe.insert(hash, (order_id.clone(), ctx.now));
-        st.emit(ctx, EventType::OrderInProgress, to_value(&receipt));
-        st.orders.insert(
-            order_id,
-            OrderRec {
-                receipt: receipt.clone(),
-                line_items,
-                registered: placed.registered,
-                imported: placed.imported,
-                personas,
-                domain_ids: placed.domain_ids,
-                created_ms: ctx.now,
-                google_inboxes_per_domain: plan.google_inboxes_per_domain,
-            },
-        );
-        data(200, receipt)
+            };
+            let personas = o
+                .personas
+                .iter()
+                .map(|p| PersonaInfo {
+                    first_name: p.first_name.clone(),
+                    last_name: p.last_name.clone(),
+                    profile_picture_url: p.profile_picture_url.clone(),
+                    extra: Default::default(),
+                })
+                .collect();
+            schedule_provisioning(st, ctx, step, &order_id, &placed.domain_ids);
+            st.charges.push(Charge {
+                order_id: order_id.clone(),
+                amount_cents: total,
+                created_at: now_iso,
+                voided: false,
+            });
+            if let Some(b) = &o.bundle_id {
+                st.bundles_used.insert(b.clone(), true);
+            }
+            st.order_dedupe.insert(hash, (order_id.clone(), ctx.now));
+            st.emit(ctx, EventType::OrderInProgress, to_value(&receipt));
+            st.orders.insert(
+                order_id,
+                OrderRec {
+                    receipt: receipt.clone(),
+                    line_items,
+                    registered: placed.registered,
+                    imported: placed.imported,
+                    personas,
+                    domain_ids: placed.domain_ids,
+                    created_ms: ctx.now,
+                    google_inboxes_per_domain: plan.google_inboxes_per_domain,
+                },
+            );
+            data(200, receipt)
+        }))
     })
+    .await?
 }
 
 /// The order's domain rows, as written.
@@ -340,12 +347,11 @@ fn place_domains(
 fn schedule_provisioning(
     st: &mut State,
     ctx: &Ctx<'_>,
-    app: &App,
+    step: i64,
     order_id: &str,
     domain_ids: &[String],
 ) {
     let n = domain_ids.len().max(1) as i64;
-    let step = app.cfg.step_ms();
     for (i, id) in domain_ids.iter().enumerate() {
         st.schedule(
             ctx.now + step + step * i as i64 / n,
@@ -363,12 +369,21 @@ fn schedule_provisioning(
 }
 
 /// `POST /orders/{id}/cancel`: the whole order or some of its domains.
-pub fn cancel(app: &App, r: &Req<'_>) -> Answer {
+pub async fn cancel(app: &Arc<App>, r: &Req<'_>) -> Answer {
     let c = parsed(validate::parse_cancel_order(&json_body(r.body)?))?;
-    app.commit(|st, ctx| cancel_order(st, ctx, r.id, c))
+    let id = r.id.to_owned();
+    app.commit(move |st, _| {
+        let targets = cancel_targets(st, &id, &c)?;
+        Ok(Write::new(move |st, ctx| {
+            cancel_order(st, ctx, &id, targets)
+        }))
+    })
+    .await?
 }
 
-fn cancel_order(st: &mut State, ctx: &Ctx<'_>, id: &str, c: CancelOrder) -> Answer {
+/// The order's domain rows a cancel names (all of them without `domains`),
+/// or why the cancel is refused.
+fn cancel_targets(st: &State, id: &str, c: &CancelOrder) -> Result<Vec<String>, Fail> {
     let Some(order) = st.orders.get(id) else {
         return Err(Fail::not_found(None, "order", id));
     };
@@ -396,6 +411,11 @@ fn cancel_order(st: &mut State, ctx: &Ctx<'_>, id: &str, c: CancelOrder) -> Answ
             out
         }
     };
+    Ok(targets)
+}
+
+/// Schedules the cancellation of `targets` (checked by [`cancel_targets`]).
+fn cancel_order(st: &mut State, ctx: &Ctx<'_>, id: &str, targets: Vec<String>) -> Answer {
     let newly: Vec<String> = targets
         .iter()
         .filter(|d| {
