@@ -75,9 +75,11 @@ pub async fn run(args: &ListenArgs) -> Outcome {
     }
     let mut delivered = 0u64;
     let mut failed = 0u64;
+    // One listener for the whole run: a Ctrl-C during a delivery still stops.
+    let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
+            _ = &mut ctrl_c => break,
             next = rx.recv() => {
                 let Some(event) = next else { break };
                 if !filter.accepts(&event.event_type) {
