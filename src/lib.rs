@@ -12,6 +12,8 @@
 
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod client;
+#[cfg(feature = "webhooks")]
+pub mod diagnose;
 pub mod error;
 mod first_seen;
 pub mod hmac;

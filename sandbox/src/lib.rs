@@ -7,6 +7,7 @@
 //! move the clock and show deliveries. See README.md.
 
 pub mod api;
+pub mod args;
 pub mod clock;
 mod controls;
 mod db;

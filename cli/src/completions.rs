@@ -1,0 +1,16 @@
+//! `peeker completions bash|zsh|fish`.
+
+use crate::args::{Cli, Shell};
+use clap::CommandFactory;
+use clap_complete::{generate, shells};
+
+/// Writes the completion script for `shell` to standard output.
+pub fn run(shell: Shell) {
+    let mut cmd = Cli::command();
+    let out = &mut std::io::stdout();
+    match shell {
+        Shell::Bash => generate(shells::Bash, &mut cmd, "peeker", out),
+        Shell::Zsh => generate(shells::Zsh, &mut cmd, "peeker", out),
+        Shell::Fish => generate(shells::Fish, &mut cmd, "peeker", out),
+    }
+}
