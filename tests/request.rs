@@ -99,6 +99,28 @@ fn every_endpoint_has_its_method_path_and_retry_rule() {
 }
 
 #[test]
+fn dot_ids_are_refused_before_sending() {
+    for id in ["", ".", ".."] {
+        for e in [
+            request::cancel_order(id, None).unwrap_err(),
+            request::delete_bundle(id).unwrap_err(),
+            request::retrieve_user(id).unwrap_err(),
+            request::Endpoint::UpdateBundle
+                .build(Some(id), &json!({}))
+                .unwrap_err(),
+        ] {
+            assert_eq!(e.problems[0].field, "id", "{id:?}");
+        }
+    }
+    // Dots inside an id are fine (encoded as they are: unreserved).
+    assert_eq!(
+        request::delete_bundle("a..b").unwrap().path,
+        "/bundles/a..b"
+    );
+    assert_eq!(request::delete_bundle("...").unwrap().path, "/bundles/...");
+}
+
+#[test]
 fn builders_fill_paths_and_encode_ids() {
     let null = Value::Null;
     let cases: Vec<(HttpRequest, Method, &str)> = vec![

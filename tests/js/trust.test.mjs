@@ -1,8 +1,8 @@
-// Trust at the boundaries (issue 9), in Node against pkg/ as a user imports
-// it, with a node:http stub on 127.0.0.1 where a hostile answer is needed:
-// browser tokens, secrets scrubbed from every part of an error, client input
-// refused before sending, the 16 MiB answer cap, and a wasm module that no
-// hostile input can break.
+// Trust: nothing a caller, an upstream or a token sends is taken on faith.
+// In Node against pkg/ as a user imports it, with a node:http stub on
+// 127.0.0.1 where a hostile answer is needed: browser tokens, secrets
+// scrubbed from every part of an error, client input refused before sending,
+// the 16 MiB answer cap, and a wasm module that no hostile input can break.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
