@@ -1,7 +1,7 @@
 // watchEvents against a real HTTP server on 127.0.0.1 speaking the Worker's
 // stream contract (text/event-stream, `id:` = seq, Last-Event-ID on resume):
 // a dropped connection is resumed, nothing is delivered twice, a refused
-// token rejects. (The Worker itself: tests/worker/stream.test.mjs.)
+// token rejects. (The Worker itself: tests/worker/edge.test.mjs.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
