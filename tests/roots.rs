@@ -94,8 +94,8 @@ fn the_generated_table_is_up_to_date() {
     assert!(table::provenance(&dat()).contains("commit"));
 }
 
-/// The list's own tests (tests/test_psl.txt of the publicsuffix/list
-/// repository): `checkPublicSuffix(name, registrable root or null)`.
+/// The list's own tests (test_psl.txt of the publicsuffix/list repository,
+/// vendored in tests/resources/psl/): `checkPublicSuffix(name, registrable root or null)`.
 fn psl_cases() -> Vec<(String, Option<String>)> {
     let text = read("tests/resources/psl/test_psl.txt");
     let arg = |a: &str| match a.trim() {

@@ -147,7 +147,7 @@ describe("the packed package", () => {
   });
 
   test("@arethetypeswrong/cli is clean (node10, node16 ESM and CJS, bundler)", () => {
-    // ./web is for a <script type="module"> in a browser: ESM only, by design;
+    // peeker-partner/web is for a <script type="module"> in a browser: ESM only, by design;
     // the .wasm subpath is an asset for init(), not a module.
     run(process.execPath, [bin.attw, tarball, "--format", "table-flipped", "--exclude-entrypoints", "./web", "./peeker_partner_bg.wasm"]);
   });
