@@ -604,6 +604,41 @@ fn arb_row() -> impl Strategy<Value = AvailabilityRow> {
         })
 }
 
+/// A customer's picks, as taken from availability answers: mostly usable rows
+/// under names of their own, now and then any row (often unusable) or a
+/// repeated name.
+fn arb_picks() -> impl Strategy<Value = Vec<AvailabilityRow>> {
+    let usable = prop_oneof![
+        6 => Just(vec!["google", "microsoft"]),
+        2 => Just(vec!["google"]),
+        2 => Just(vec!["microsoft"]),
+    ];
+    let pick = (
+        usable,
+        prop::bool::weighted(0.95),
+        prop::bool::weighted(0.95),
+        0u8..14,
+    );
+    prop::collection::vec((pick, arb_row()), 0..=9).prop_map(|picks| {
+        picks
+            .into_iter()
+            .enumerate()
+            .map(|(i, ((usable, good, own_name, other), any_row))| {
+                let domain = if own_name {
+                    format!("p{i}.com")
+                } else {
+                    format!("p{other}.com")
+                };
+                if good {
+                    row(json!({"domain": domain, "available": true, "usable_for": usable}))
+                } else {
+                    AvailabilityRow { domain, ..any_row }
+                }
+            })
+            .collect()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -644,12 +679,16 @@ proptest! {
         }
     }
 
+    /// Mostly as many picks as the split has slots (often feasible, so the
+    /// assignment is checked), otherwise any split.
     #[test]
-    fn split_ok_iff_feasible(
-        rows in prop::collection::vec(arb_row(), 0..=9),
-        g in 0u32..6,
-        m in 0u32..6,
-    ) {
+    fn split_ok_iff_feasible((rows, (g, m)) in arb_picks().prop_flat_map(|rows| {
+        let n = rows.len() as u32;
+        (Just(rows), prop_oneof![
+            3 => (0..=n).prop_map(move |g| (g, n - g)),
+            1 => (0u32..6, 0u32..6),
+        ])
+    })) {
         let feasible = rows.len() as u32 == g + m
             && distinct(&rows)
             && feasible_set(&rows, (1u32 << rows.len()) - 1, g, m);
