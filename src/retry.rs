@@ -353,8 +353,9 @@ mod props {
         #[test]
         fn delays_are_bounded(
             safe: bool,
-            code in 0u16..700,
-            retries in 0u32..40,
+            // The statuses that retry, as often as any other.
+            code in prop_oneof![Just(429u16), 500u16..600, 0u16..700],
+            retries in 0u32..20,
             max in 0u32..40,
             random in -1.0f64..2.0,
             after in proptest::option::of(0u64..100_000),
