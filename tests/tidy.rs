@@ -202,7 +202,7 @@ fn block_len(lines: &[&str]) -> usize {
                 _ => {}
             }
         }
-        if depth <= 0 && n > 0 || depth <= 0 && line.contains('}') {
+        if depth <= 0 && (n > 0 || line.contains('}')) {
             return n + 1;
         }
     }
