@@ -240,6 +240,9 @@ describe("bundlers on their defaults, each page in headless Chromium", () => {
     const { webBeforeInit, ...want } = expected;
     assert.deepEqual(got, want);
   };
+  // "Current" Vite is pinned in package.json below its newest release when that
+  // one lists an optional dependency the registry here does not serve (npm ci
+  // of the lockfile then fails); Vite 7 stays covered by tests/browser/.
   for (const [name, pkgName] of [["Vite 5", "vite5"], ["Vite 8 (current)", "vite8"]]) {
     test(name, async () => {
       const { build } = await tool(`${pkgName}/dist/node/index.js`);
