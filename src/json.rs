@@ -2,12 +2,12 @@
 //! values at hand (`serde_json::json!` passes every value through
 //! `to_value(..).unwrap()`, whose failure path brings serde_json's error
 //! `Debug` and `str`'s escaping), and JSON text read into a [`Value`]
-//! (serde_json's deserializer is 7 KB of the validate entry's gzip).
+//! (serde_json's deserializer is a large part of the validate entry).
 //!
 //! In code the wasm reaches, also avoid `Value`'s `Display`/`to_string`
 //! (use `serde_json::to_string`), `value["key"] = …` (insert into the map),
 //! `{:?}` and panicking `str` slices (`get` instead): any one of them brings
-//! core's `Debug` escaping back, about 4 KB of each entry's gzip.
+//! core's `Debug` escaping back into every entry.
 
 use serde_json::{Map, Number, Value};
 
@@ -272,7 +272,7 @@ impl Reader<'_> {
 
 /// A JSON number's text as the nearest f64 (infinite when out of range).
 /// In wasm, the JS engine's own parse: core's correctly rounded parser
-/// brings 10 KB of tables.
+/// brings large tables.
 #[cfg(target_arch = "wasm32")]
 fn float(text: &str) -> f64 {
     js_sys::parse_float(text)

@@ -1,4 +1,4 @@
-//! The cheapest feasible domain pick (Part A §A5) from availability rows.
+//! The cheapest feasible domain pick (docs/contract.md#domain-split) from availability rows.
 //!
 //! Why greedy is exact: the sets with at most `google` Google-only and at most
 //! `microsoft` Microsoft-only rows (both-capable unlimited) are the
@@ -44,7 +44,7 @@ impl PlanOutcome {
 }
 
 /// Sorts `items` by `key`, stably: a bottom-up merge sort. (The wasm's one
-/// sort: core's driftsort is 4 KB of it.)
+/// sort: core's driftsort would add to its size.)
 fn sort_stable_by_key<T: Copy, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     let n = items.len();
     let mut buf = items.to_vec();
@@ -84,7 +84,7 @@ fn sort_stable_by_key<T: Copy, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
 /// earlier candidates win.
 ///
 /// - A usable row without `price_cents` costs 0: imported (customer-owned)
-///   domains cost nothing (Part A §A8).
+///   domains cost nothing (docs/contract.md#sandbox).
 /// - Unusable rows (unavailable, premium, usable for neither provider) are
 ///   skipped; they are not a problem by themselves.
 /// - A domain listed twice counts once: its first row is used.

@@ -1,4 +1,4 @@
-//! Retry decisions and the client's rate limiter (Part A §A7, Part B §7).
+//! Retry decisions and the client's rate limiter (docs/contract.md#idempotency-and-retries).
 //!
 //! Pure: the caller passes what happened, the attempt number, the time and a
 //! random number in `[0, 1)`; nothing here reads a clock or a random source.

@@ -1,4 +1,4 @@
-//! How many domains a bundle needs (Part A §A4).
+//! How many domains a bundle needs (docs/contract.md#bundle-sizing).
 //!
 //! The arithmetic is exact: every quotient is a ceiling of a ratio of
 //! integers computed in `u64`, so the documented examples (25,000/month 50/50
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Sending days per month: weekdays only (22) or every day (30).
 const WEEKDAYS: u64 = 22;
 const ALL_DAYS: u64 = 30;
-/// Sends per Google inbox per day (Part B §11).
+/// Sends per Google inbox per day (docs/contract.md#bundle-sizing).
 const GOOGLE_SENDS_PER_INBOX: u64 = 20;
 /// Sends per Microsoft domain per day: the figure both documented examples fit.
 const MICROSOFT_SENDS_PER_DOMAIN: u64 = 150;

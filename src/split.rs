@@ -1,4 +1,4 @@
-//! The domain split rule (Part A §A5): is this set of picks orderable, and
+//! The domain split rule (docs/contract.md#domain-split): is this set of picks orderable, and
 //! which domain goes to which provider — or exactly what is wrong.
 //!
 //! A set of picks is feasible iff every pick is usable (available, not

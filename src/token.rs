@@ -1,4 +1,4 @@
-//! Browser tokens (contract §A9): short-lived JWTs, HS256 in compact form,
+//! Browser tokens (docs/contract.md#browser-tokens): short-lived JWTs, HS256 in compact form,
 //! that a partner's backend mints per signed-in customer and the Worker's
 //! proxy checks before it spends the partner's API key.
 //!

@@ -1,12 +1,12 @@
-//! Webhook signatures (Part A §A6): sign, verify, parse. No clock here: `now`
-//! is always an argument, because the std clock panics in wasm32.
+//! Webhook signatures (docs/contract.md#webhook-signatures): sign, verify, parse. No clock here:
+//! `now` is always an argument, because the std clock panics in wasm32.
 //!
 //! Verification is two steps so a verifier-only build can stop after the
 //! first: [`verify_signature`] (headers, timestamp, HMAC; no JSON) and
 //! [`parse_event`] (the JSON envelope and its id). [`verify`] does both, in
 //! that order, so no byte of an unauthenticated body is ever parsed.
 //!
-//! Decisions (also in notes/contract-decisions.md):
+//! Decisions (docs/contract.md#webhook-signatures):
 //! - `v1` hex is accepted in either letter case: it decodes to the same MAC.
 //! - A header with no `v1` entry at all is `signature_mismatch`.
 //! - A malformed entry (no `=`, or a `v1` value that is not 64 hex digits) is
@@ -24,7 +24,7 @@ pub const HEADER_EVENT_ID: &str = "Peeker-Event-Id";
 pub const HEADER_TIMESTAMP: &str = "Peeker-Timestamp";
 pub const HEADER_SIGNATURE: &str = "Peeker-Signature";
 
-/// Five minutes either way, the contract's default (§A6).
+/// Five minutes either way, the contract's default (docs/contract.md#webhook-signatures).
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
 /// The `code` values a [`WebhookError`] can carry.
@@ -299,7 +299,8 @@ pub fn verify_signature(
     .map_err(WebhookError::from)
 }
 
-/// HMAC-SHA256 of `"{timestamp}.{body}"`, the signed content of §A6.
+/// HMAC-SHA256 of `"{timestamp}.{body}"`, the signed content of
+/// docs/contract.md#webhook-signatures.
 pub fn hmac_signed(secret: &[u8], timestamp: &str, body: &[u8]) -> [u8; 32] {
     mac_signed(&SigningKey::new(secret), timestamp.as_bytes(), body)
 }
@@ -401,7 +402,7 @@ pub fn parse_event(body: &[u8], headers: &WebhookHeaders) -> Result<Event, Webho
             format!("the body is not a Peeker event envelope {{id, type, created_at, data}}: {e}"),
         )
     })?;
-    // `data` is the resource itself (Part A §A6): always an object.
+    // `data` is the resource itself (docs/contract.md#webhook-events): always an object.
     if !event.data.is_object() {
         return Err(WebhookError::new(
             codes::INVALID_PAYLOAD,

@@ -2,7 +2,7 @@
 //! conformance file (tests/resources/IdnaTestV2.txt), every line, through
 //! `normalize_domain` and `display_domain`. The expected answer is the UTS #46
 //! result with the WHATWG URL flags, then our stricter DNS rules (listed in
-//! `STRICT_RULES`, in notes/contract-decisions.md and in
+//! `STRICT_RULES`, in docs/contract.md#domain-names and in
 //! tests/js/idna-conformance.mjs, which the Node, Chromium and workerd tests
 //! share).
 

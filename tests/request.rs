@@ -91,7 +91,7 @@ fn every_endpoint_has_its_method_path_and_retry_rule() {
         assert_eq!(e.method().as_str(), *method, "{e:?}");
         assert_eq!(e.path_template(), *path, "{e:?}");
         assert_eq!(e.retry_safe(), *safe, "{e:?}");
-        // Part A §A7: every GET is safe.
+        // docs/contract.md#idempotency-and-retries: every GET is safe.
         if e.method() == Method::Get {
             assert!(e.retry_safe());
         }

@@ -1,4 +1,4 @@
-//! The split rule and the cheapest plan (Part A §A5), against hand-written
+//! The split rule and the cheapest plan (docs/contract.md#domain-split), against hand-written
 //! cases and against brute force over every subset and assignment.
 
 use peeker_partner::model::AvailabilityRow;
@@ -476,7 +476,7 @@ fn plan_10000_rows_is_fast() {
     }
     assert!(out.is_ok());
     assert!(check_domain_split(split(3000, 2000), &pick_rows(&rows, &out)).is_ok());
-    // Generous for unoptimised test builds; a release build takes about 1 ms.
+    // Generous for unoptimised test builds; `cargo xtask bench` measures speed.
     println!("plan of 10,000 rows: {elapsed:?}");
     assert!(elapsed.as_millis() < 500, "took {elapsed:?}");
 }
@@ -500,8 +500,8 @@ fn pick_rows(candidates: &[AvailabilityRow], out: &PlanOutcome) -> Vec<Availabil
 
 // ---------- brute force ----------
 
-/// Usable for (google, microsoft), or None: the definition of §A5 written out
-/// independently of the crate.
+/// Usable for (google, microsoft), or None: the definition of docs/contract.md#domain-split written
+/// out independently of the crate.
 fn capable(r: &AvailabilityRow) -> Option<(bool, bool)> {
     if !r.available || r.premium == Some(true) {
         return None;

@@ -1,4 +1,4 @@
-//! Browser tokens (contract §A9): minted and verified by the core, and
+//! Browser tokens (docs/contract.md#browser-tokens): minted and verified by the core, and
 //! checked against JWTs built here independently (own base64url, raw HMAC),
 //! as a partner's Python or Go backend would build them.
 

@@ -1,4 +1,5 @@
-//! Every rule of Part A §A1/§A3 for request bodies and list queries, the docs'
+//! Every rule for request bodies and list queries (docs/contract.md#request-bodies
+//! and #limits), the docs'
 //! request examples as fixtures, and "never panics" on arbitrary JSON.
 
 use peeker_partner::model::*;

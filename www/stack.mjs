@@ -120,7 +120,7 @@ async function startSandbox({ port, webhookUrl, secret, timeScale, build }) {
 export async function startStack({ timeScale = 1, build = true } = {}) {
   const secret = `whsec_demo_${randomBytes(12).toString("hex")}`;
   const tokenSecret = randomBytes(32).toString("hex");
-  // What the page calls, nothing more (contract §A9).
+  // What the page calls, nothing more (docs/contract.md#browser-tokens).
   const pageScope = "bundles.list bundles.create domains.availability orders.create orders.pending events.read";
   const token = (customer, scope = pageScope) => {
     try {

@@ -59,7 +59,7 @@ pub fn iso(ms: i64) -> String {
 }
 
 /// The same instant one calendar month later, the day clamped to the month's
-/// length (Jan 31 → Feb 28): `renews_at` (Part A §A8).
+/// length (Jan 31 → Feb 28): `renews_at` (docs/contract.md#sandbox).
 pub fn plus_one_month(ms: i64) -> i64 {
     let day_ms = ms.rem_euclid(DAY_MS);
     let days = ms.div_euclid(DAY_MS);

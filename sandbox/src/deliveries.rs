@@ -1,5 +1,5 @@
 //! Webhook delivery: every pending event is POSTed when due, signed at send
-//! time; failures are retried on the schedule of Part A §A6 (1, 10, 100,
+//! time; failures are retried on the schedule in docs/contract.md#webhook-delivery (1, 10, 100,
 //! 1000 min × `--time-scale`, on the sandbox clock), up to `max_attempts`.
 
 use crate::state::{Attempt, Ctx, State};

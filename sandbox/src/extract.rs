@@ -27,7 +27,7 @@ use peeker_partner::route::{self, Routing};
 use serde_json::json;
 use std::sync::Arc;
 
-/// Largest request body (Part A: 413 beyond it).
+/// Largest request body (413 beyond it: docs/contract.md#errors-and-statuses).
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// How much of an oversize body is still read (and dropped) before the 413:
@@ -74,7 +74,7 @@ fn under_prefix(parts: &Parts) -> Result<(), Fail> {
     ))
 }
 
-/// The key and its preset (Part A §A8), or 401.
+/// The key and its preset (docs/contract.md#sandbox), or 401.
 pub fn authenticate(headers: &HeaderMap) -> Result<(String, &'static str), Fail> {
     let unauthorized = |m: &str| Fail::new(codes::UNAUTHORIZED, m);
     let Some(value) = headers.get(header::AUTHORIZATION) else {
@@ -244,7 +244,7 @@ async fn injected_faults(app: &App) -> Result<(), Fail> {
     Ok(())
 }
 
-/// What a preset may call (Part B §3): the endpoint row's `access`
+/// What a preset may call (docs/contract.md#keys-and-presets): the endpoint row's `access`
 /// (src/request.rs), the same table the SDK and openapi.json read.
 pub fn allowed(preset: &str, ep: Endpoint) -> bool {
     ep.access().presets().contains(&preset)

@@ -121,7 +121,7 @@ impl Config {
     pub fn step_ms(&self) -> i64 {
         scaled(1000.0, self.time_scale)
     }
-    /// The wait after attempt `n` (1-based) failed (Part A §A6): 1, 10, 100
+    /// The wait after attempt `n` (1-based) failed (docs/contract.md#webhook-delivery): 1, 10, 100
     /// and 1000 minutes at scale 1.
     pub fn backoff_ms(&self, n: u32) -> i64 {
         let minutes = 10f64.powi(n.clamp(1, 4) as i32 - 1);

@@ -34,7 +34,7 @@ fn two() -> u32 {
 }
 
 impl OrderRec {
-    /// The `order.completed` payload (Part A §A6).
+    /// The `order.completed` payload (docs/contract.md#webhook-events).
     pub fn full(&self) -> FullOrder {
         let r = &self.receipt;
         FullOrder {
@@ -191,7 +191,7 @@ fn max_attempts() -> usize {
     MAX_ATTEMPTS
 }
 
-/// Webhook attempts per event (Part A §A6).
+/// Webhook attempts per event (docs/contract.md#webhook-delivery).
 pub const MAX_ATTEMPTS: usize = 5;
 
 /// The whole sandbox state.

@@ -1,4 +1,4 @@
-//! Every endpoint of Part B §12.9 with Part A's status codes and rules, the
+//! Every endpoint of the table with docs/contract.md's statuses and rules, the
 //! documented request examples, and the answers decoded with the SDK's model.
 
 mod common;

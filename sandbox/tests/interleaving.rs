@@ -1,4 +1,4 @@
-//! Lifecycles that interleave (issue 11): each test failed before its fix.
+//! Lifecycles that interleave: each test failed before its fix.
 //! Where the order of steps matters the clock is driven by hand at a time
 //! scale where a step is 10 s, so nothing depends on the machine's speed.
 

@@ -1,4 +1,4 @@
-//! The sandbox's own boundaries (issue 9, item 7; issue 18, finding 9), over
+//! The sandbox's own boundaries (docs/contract.md#sandbox), over
 //! real HTTP on 127.0.0.1: links never built from `Host`, a header read
 //! timeout and a whole-request timeout, a connection cap, a bounded
 //! rate-limit table, API keys of at most 256 bytes, and the admin token a

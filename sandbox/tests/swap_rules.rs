@@ -1,4 +1,4 @@
-//! The swap rules of Part B §12.8 over real HTTP: premium swaps are for
+//! The swap rules of docs/contract.md#swaps over real HTTP: premium swaps are for
 //! Microsoft domains, limited by the key's tier quota and a 30-day cooldown,
 //! keep the old domain warm 14 days on the clock (also across a restart on
 //! `--db`); a replacement that is not buyable waits for its import.

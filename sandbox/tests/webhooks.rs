@@ -205,7 +205,7 @@ async fn retries_with_backoff_then_gives_up() {
     let _ = rx.stop.send(());
 
     // A receiver that always fails, at time scale 1 on a clock the test
-    // moves: the waits are 1, 10, 100 and 1000 minutes (Part A §A6), then
+    // moves: the waits are 1, 10, 100 and 1000 minutes (docs/contract.md#webhook-delivery), then
     // the event is `failed` after 5 attempts.
     let rx = receiver(usize::MAX).await;
     let sb = Sandbox::start(Config {

@@ -19,7 +19,7 @@ use std::task;
 use wasm_bindgen::JsValue;
 use web_sys::AbortSignal;
 
-/// Domains per `POST /domains/availability` (Part A §A3).
+/// Domains per `POST /domains/availability` (docs/contract.md#limits).
 pub const AVAILABILITY_CHUNK: usize = 50;
 /// Availability calls in flight at once (the rate limiter still paces them).
 const AVAILABILITY_CONCURRENCY: usize = 4;

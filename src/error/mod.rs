@@ -1,5 +1,6 @@
 //! One error type for the whole crate. Codes are the API's own where one exists
-//! (Part A §A2), so a partner branches on the same strings client- and server-side.
+//! (docs/contract.md#errors-and-statuses), so a partner branches on the same strings client- and
+//! server-side.
 
 pub mod classes;
 
@@ -59,7 +60,7 @@ macro_rules! error_codes {
             pub enum ErrorCode { $($(#[$doc])* $variant = $wire),+ }
         }
 
-        /// The API's error codes (Part A §A2) plus the SDK's own.
+        /// The API's error codes (docs/contract.md#errors-and-statuses) plus the SDK's own.
         pub mod codes {
             $($(#[$doc])* pub const $name: &str = $wire;)+
             /// SDK only: a request was refused before sending because validation failed.
@@ -182,8 +183,8 @@ impl std::error::Error for PeekerError {}
 
 pub type Result<T, E = PeekerError> = std::result::Result<T, E>;
 
-/// The API's error envelope (Part A §A2) for `problems`, as the sandbox and
-/// the Worker answer: the first problem is the error (its code, field and
+/// The API's error envelope (docs/contract.md#errors-and-statuses) for `problems`, as the sandbox
+/// and the Worker answer: the first problem is the error (its code, field and
 /// details); when there are more, `details.problems` lists them all. An empty
 /// field (the body itself) is left out.
 pub fn envelope(problems: &[Problem]) -> Value {

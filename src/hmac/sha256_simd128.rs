@@ -1,8 +1,8 @@
 //! SHA-256's compression function on wasm SIMD: sha2 0.11.1's
 //! `wasm32_simd128` backend (RustCrypto, MIT OR Apache-2.0), copied with one
 //! change: the round constants are read without a panicking slice index, so
-//! the verifier-only wasm carries no panic or formatting machinery (2.5 KB
-//! gzip). Checked against sha2 by the HMAC tests in tests/hmac.rs (RFC
+//! the verifier-only wasm carries no panic or formatting machinery.
+//! Checked against sha2 by the HMAC tests in tests/hmac.rs (RFC
 //! 4231, and a proptest against the hmac crate) run in wasm by
 //! `cargo xtask test`'s node:test suites (signatures made by node:crypto).
 #![allow(clippy::needless_range_loop, unsafe_op_in_unsafe_fn)]

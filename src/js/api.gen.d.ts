@@ -15,7 +15,7 @@ export interface ApiKeyInfo {
 /** `test` for `pk_test_…` keys, `live` for `pk_live_…`. */
 export type KeyEnvironment = "test" | "live" | (string & {});
 
-/** What a key may do (Part B §3). */
+/** What a key may do. */
 export type PermissionPreset = "full" | "limited" | "read" | (string & {});
 
 /** The partner organisation (`org_…`) the key belongs to. */
@@ -684,7 +684,7 @@ export interface ApiError {
   details?: Record<string, unknown>;
 }
 
-/** `{"data": ...}`: every success body wraps its resource (Part B §4). */
+/** `{"data": ...}`: every success body wraps its resource. */
 export interface DataEnvelope<T> {
   data: T;
 }
@@ -712,7 +712,7 @@ export interface List<T> {
   meta: Meta;
 }
 
-/** Every event type this version knows (Part B §13). */
+/** Every event type this version knows. */
 export type EventType =
   | "order.in_progress"
   | "order.completed"
@@ -962,7 +962,7 @@ export interface HttpRequest {
   query: [string, string][];
   /** Canonical JSON bytes (`Content-Type: application/json`), or null for no body. */
   body: Uint8Array | null;
-  /** Whether the request may be re-sent after it may have reached the server (contract §A7). */
+  /** Whether the request may be re-sent after it may have reached the server. */
   retry_safe: boolean;
 }
 

@@ -1,6 +1,6 @@
 // Packs availability rows for the split and the plan: two strings and one
-// Float64Array cross into wasm instead of the JSON text of every row (10,000
-// rows: a few ms less, which is most of planDomains' time). Anything that is
+// Float64Array cross into wasm instead of the JSON text of every row (for a
+// long list that text is most of planDomains' time). Anything that is
 // not a plain, well-typed row answers undefined, and the caller takes the JSON
 // path, which names every bad row.
 const AVAILABLE = 1, PREMIUM = 2, HAS_USABLE_FOR = 4, GOOGLE = 8, MICROSOFT = 16;

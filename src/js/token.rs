@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
-/** The claims of a browser token (contract §A9). */
+/** The claims of a browser token. */
 export interface BrowserTokenClaims {
   /** Always `"peeker-proxy"`. */
   aud: "peeker-proxy";

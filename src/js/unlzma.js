@@ -1,6 +1,6 @@
 // LZMA (the raw stream of `xz --format=raw --lzma1`), synchronous: the browser
-// entries inline their wasm LZMA-compressed and base64-encoded (12 % smaller
-// than DEFLATE at zopfli's best, and base64 of it gzips to about its size),
+// entries inline their wasm LZMA-compressed and base64-encoded (smaller than
+// DEFLATE at its best, and base64 of it gzips to about its size),
 // and browsers have no synchronous decompressor of their own. The build puts
 // a 5-byte header first: the properties byte (lc + 9 (lp + 5 pb)) and the
 // output size (u32, little-endian). Data cut short, or a match reaching
@@ -13,7 +13,7 @@ export function unlzma(src) {
   const out = new Uint8Array(size);
   // The range decoder's range and code, u32s in a typed array: as variables
   // of the closures below, values of 2^30 and more would be boxed on every
-  // store (a third slower). Its first byte is always 0.
+  // store (much slower). Its first byte is always 0.
   let pos = 6;
   const rc = Uint32Array.of(0xffffffff, 0);
   for (const end = pos + 4; pos < end; ) rc[1] = (rc[1] << 8) | src[pos++];

@@ -23,7 +23,7 @@ fn problems(body: &JsValue, check: fn(&Value) -> Vec<Problem>) -> JsResult {
     }
 }
 
-/// Every problem with a `POST /orders` body (newest shape, Part A §A1, §A3).
+/// Every problem with a `POST /orders` body (newest shape).
 #[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "Problem[]")]
 pub fn validate_order(#[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue) -> JsResult {
     problems(&body, validate::validate_create_order)
@@ -123,7 +123,7 @@ pub fn domain_warnings(name: &str) -> JsResult {
     to_js(&validate::domain_warnings(name))
 }
 
-/// Whether the picked domains fill the bundle's split (Part A §A5): the
+/// Whether the picked domains fill the bundle's split: the
 /// assignment, or exactly what is missing or surplus.
 #[wasm_bindgen(js_name = checkDomainSplit, unchecked_return_type = "SplitOutcome")]
 pub fn check_domain_split_js(
@@ -156,7 +156,7 @@ pub fn plan_domains_js(
     to_js(&plan::plan_domains(required, &rows))
 }
 
-/// `required_domains` of a bundle body (Part A §A4), for a preview before the
+/// `required_domains` of a bundle body, for a preview before the
 /// bundle exists. The server's numbers stay the truth. Throws a
 /// `ValidationError` when the body is invalid.
 #[wasm_bindgen(js_name = requiredDomains, unchecked_return_type = "RequiredDomains")]

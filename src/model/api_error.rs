@@ -1,4 +1,4 @@
-//! The error envelope every 4xx/5xx carries (Part A §A2, Part B §6).
+//! The error envelope every 4xx/5xx carries (docs/contract.md#errors-and-statuses).
 
 use super::common::Extra;
 use crate::error::PeekerError;

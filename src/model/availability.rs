@@ -1,4 +1,4 @@
-//! `POST /domains/availability` (Part B §12.3).
+//! `POST /domains/availability`.
 
 use super::common::{Extra, Provider};
 use schemars::JsonSchema;

@@ -1,4 +1,4 @@
-//! Bundles: saved order sizes (Part B §12.1).
+//! Bundles: saved order sizes.
 
 use super::common::{Extra, RequiredDomains};
 use schemars::JsonSchema;

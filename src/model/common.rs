@@ -12,7 +12,7 @@ open_enum! {
     pub enum Provider { Google = "google", Microsoft = "microsoft" }
 }
 
-/// `{"data": ...}`: every success body wraps its resource (Part B §4).
+/// `{"data": ...}`: every success body wraps its resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataEnvelope<T> {
     pub data: T,
@@ -37,7 +37,7 @@ pub struct RequiredDomains {
     pub total: u32,
 }
 
-/// `links` of a list page (Part B §8).
+/// `links` of a list page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Links {
     /// The first page, with the active filters kept.
@@ -48,7 +48,7 @@ pub struct Links {
     pub extra: Extra,
 }
 
-/// `meta` of a list page (Part B §8). There is no total count.
+/// `meta` of a list page. There is no total count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Meta {
     pub path: String,
@@ -59,7 +59,7 @@ pub struct Meta {
     pub extra: Extra,
 }
 
-/// One page of a list endpoint: `{data, links, meta}` (Part B §8).
+/// One page of a list endpoint: `{data, links, meta}` (docs/contract.md#pagination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct List<T> {
     pub data: Vec<T>,

@@ -1,4 +1,4 @@
-//! Inventory domains (Part B §12.5) and forwarding jobs (Part B §12.6).
+//! Inventory domains and forwarding jobs.
 
 use super::common::{Extra, Provider};
 use schemars::JsonSchema;

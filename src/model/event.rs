@@ -1,4 +1,4 @@
-//! The webhook envelope (Part A §A6, Part B §13).
+//! The webhook envelope (docs/contract.md#webhook-events).
 
 use super::common::Extra;
 use super::domain::{Domain, ForwardingJob};
@@ -17,7 +17,7 @@ use serde_json::Value;
 macro_rules! events {
     ($($(#[doc = $doc:literal])* $variant:ident = $wire:literal => $payload:ty,)+) => {
         open_enum! {
-            /// Every event type of Part B §13.
+            /// Every event type the API sends.
             pub enum EventType { $($variant = $wire),+ }
         }
 

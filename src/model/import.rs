@@ -1,5 +1,5 @@
-//! Importing customer-owned domains (Part B §12.4). The docs do not show these
-//! bodies; the shape below is this project's decision (notes/contract-decisions.md).
+//! Importing customer-owned domains. The docs do not show these
+//! bodies; the shape below is this project's decision (docs/contract.md#responses).
 
 use super::common::Extra;
 use schemars::JsonSchema;

@@ -1,4 +1,4 @@
-//! Enums that keep values they do not know (Part A §A1): a new status from the
+//! Enums that keep values they do not know (docs/contract.md#wire-format): a new status from the
 //! API becomes `Other("new_status")`, never a decode failure, and serialises back
 //! unchanged. Their schema lists the known values and is marked open.
 

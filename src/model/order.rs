@@ -1,4 +1,4 @@
-//! Orders, cancellations and pending actions (Part B §12.7).
+//! Orders, cancellations and pending actions.
 
 use super::common::{DomainRef, Extra, PersonaInfo};
 use schemars::JsonSchema;

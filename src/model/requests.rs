@@ -1,9 +1,9 @@
-//! Request bodies and list queries (Part B §12 with Part A's decisions).
+//! Request bodies and list queries (docs/contract.md#request-bodies).
 //!
 //! Build these with the parsers in [`crate::validate`], which check every rule
 //! and normalise domain names. Fields are declared in the order the contract
 //! lists them and optional ones are skipped when unset, so `serde_json::to_vec`
-//! gives one canonical byte string per logical body (Part A §A7).
+//! gives one canonical byte string per logical body (docs/contract.md#idempotency-and-retries).
 
 use super::user::SequencerProvider;
 use schemars::JsonSchema;
@@ -509,7 +509,7 @@ pub struct ImportLookupQuery {
     pub domains: Vec<String>,
 }
 
-/// The paging fields every list query has (Part B §8).
+/// The paging fields every list query has (docs/contract.md#pagination).
 pub trait PageQuery: Clone {
     fn per_page(&self) -> Option<u8>;
     fn page_token(&self) -> Option<&str>;

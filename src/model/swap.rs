@@ -1,4 +1,4 @@
-//! Domain swaps and user-name swaps (Part B §12.8).
+//! Domain swaps and user-name swaps (docs/contract.md#swaps).
 
 use super::common::Extra;
 use schemars::JsonSchema;

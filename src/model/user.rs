@@ -1,4 +1,4 @@
-//! End customers (Part B §12.2) and `GET /me` (Part B §3).
+//! End customers and `GET /me`.
 
 use super::common::Extra;
 use schemars::JsonSchema;
@@ -47,7 +47,7 @@ open_enum! {
 }
 
 open_enum! {
-    /// What a key may do (Part B §3).
+    /// What a key may do.
     pub enum PermissionPreset { Full = "full", Limited = "limited", Read = "read" }
 }
 

@@ -1,6 +1,6 @@
 //! Whose records a browser token reaches: the ownership rules of the
-//! Worker's proxy, decided here and enforced by the Worker (contract A9,
-//! "Ownership"; the design is in `notes/contract-decisions.md`).
+//! Worker's proxy, decided here and enforced by the Worker
+//! (docs/contract.md#ownership).
 //!
 //! A customer token (`sub`: a `usr_…` id or an email) acts only on that
 //! customer's records. The proxy keeps an ownership table (kind, id) → owner,

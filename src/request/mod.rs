@@ -1,4 +1,4 @@
-//! Endpoint → method, path, query and canonical body (Part B §12.9, Part A §A7).
+//! Endpoint → method, path, query and canonical body (docs/contract.md#idempotency-and-retries).
 //!
 //! Builders are pure: they validate their input with [`crate::validate`] and
 //! return the exact request to send. Bodies are serialised from the typed
@@ -43,7 +43,7 @@ impl Method {
     }
 }
 
-/// Who may call an endpoint, by the key's permission preset (Part B §3).
+/// Who may call an endpoint, by the key's permission preset (docs/contract.md#keys-and-presets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Access {
     /// Every preset: the reads.
@@ -165,7 +165,7 @@ macro_rules! endpoints {
             $(,)?
         }
     )+) => {
-        /// Every endpoint of the contract (Part B §12.9).
+        /// Every endpoint of the contract.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Endpoint { $($(#[doc = $doc])* $name,)+ }
 
@@ -183,8 +183,8 @@ macro_rules! endpoints {
             }
 
             /// Whether a request may be re-sent automatically after it may
-            /// have reached the server (Part A §A7): every GET, and the POSTs
-            /// the server deduplicates. The rest are retried only on failures
+            /// have reached the server (docs/contract.md#idempotency-and-retries): every GET, and
+            /// the POSTs the server deduplicates. The rest are retried only on failures
             /// known to precede sending, and on 429.
             pub fn retry_safe(self) -> bool {
                 match self { $(Endpoint::$name => $safe,)+ }
@@ -215,7 +215,7 @@ macro_rules! endpoints {
                 match self { $(Endpoint::$name => sig!(@args $($sig)*),)+ }
             }
 
-            /// The status of a success answer (Part B §12.9, Part A §A2).
+            /// The status of a success answer (docs/contract.md#errors-and-statuses).
             pub fn success_status(self) -> u16 {
                 match self { $(Endpoint::$name => $status,)+ }
             }

@@ -1,6 +1,6 @@
 //! The client's I/O (wasm32 only): the *global* `fetch` bound directly, as
-//! gloo-net binds it (browsers, Node ≥ 18, workerd) — gloo-net itself cost
-//! 2.2 KB gzip more for the same call — sleeping through `setTimeout`, time
+//! gloo-net binds it (browsers, Node ≥ 18, workerd) — gloo-net itself is
+//! larger for the same call — sleeping through `setTimeout`, time
 //! from `Date.now()` and jitter from `Math.random()`. It moves bytes and
 //! sleeps; whether to retry and how long to wait is decided in
 //! [`crate::retry`].

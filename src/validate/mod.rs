@@ -1,4 +1,4 @@
-//! Validation of request bodies and list queries (Part A §A1, §A3).
+//! Validation of request bodies and list queries (docs/contract.md#request-bodies).
 //!
 //! Each `parse_*` takes the body exactly as the caller passed it (any JSON
 //! value) and returns the typed, normalised body, or every problem found:

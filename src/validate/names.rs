@@ -1,6 +1,6 @@
-//! Domain names, emails and URLs: the syntax rules of Part A §A3, with no
+//! Domain names, emails and URLs: the syntax rules of docs/contract.md#domain-names, with no
 //! regex. Domain names go through UTS #46 (the `idna` crate), whose Unicode
-//! data is the one table here (its size is in notes/contract-decisions.md).
+//! data is the one table here (`cargo xtask bench` shows what it costs).
 
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
@@ -498,7 +498,7 @@ pub fn check_email(email: &str) -> Result<(), String> {
 
 /// An absolute `http://` or `https://` URL with a host, no spaces, at most
 /// [`MAX_URL_LEN`] characters. Private or loopback hosts pass: the server
-/// decides reachability (Part A §A8 turns them into pending actions).
+/// decides reachability (docs/contract.md#sandbox: they become pending actions).
 pub fn check_http_url(url: &str) -> Result<(), String> {
     if url.len() > MAX_URL_LEN {
         return Err(format!("is longer than {MAX_URL_LEN} characters"));

@@ -6,7 +6,7 @@
 // Why not the runner's own headless mode: its HTTP server (tiny_http 0.12) can
 // leave an accepted connection unread for good when Chromium opens several at
 // once (its thread pool counts a woken thread as still idle), so the page
-// waits for a module forever. Seen in CI and here, about one run in six under load.
+// waits for a module forever, now and then under load.
 import { spawn } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 // PeekerClient from Node against a peeker-sandbox on 127.0.0.1: every
 // method, pagination, every error class, abort and timeout, and the fault
-// scenarios of issue 5 (5xx + dropped connections on POST /orders, a 429
+// scenarios (5xx + dropped connections on POST /orders, a 429
 // storm, 10,000 availability names, no resend of POST /swaps, no secrets).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

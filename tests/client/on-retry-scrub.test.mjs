@@ -1,5 +1,5 @@
 // onRetry gets the server's `code` and `requestId` scrubbed of the call's
-// secrets (issue 18, finding 7), like the error the call ends with. A
+// secrets (docs/contract.md#secrets), like the error the call ends with. A
 // node:http stub on 127.0.0.1 answers POST /orders with a 429 (always
 // retried) whose code and request id echo the key and the Smartlead
 // credentials in several encodings, then a 400 doing the same.

@@ -2,7 +2,7 @@
 // into rows, and what the SDK must answer for each: the UTS #46 result with
 // the WHATWG URL flags (CheckHyphens, VerifyDnsLength and UseSTD3ASCIIRules
 // false; CheckBidi, CheckJoiners true; nontransitional), then our stricter
-// DNS rules, which are listed apart (notes/contract-decisions.md). Shared by
+// DNS rules, which are listed apart (docs/contract.md#domain-names). Shared by
 // the Node, Chromium and workerd tests; the Rust test (tests/idna.rs) reads
 // the file the same way.
 

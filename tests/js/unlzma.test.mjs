@@ -1,5 +1,5 @@
 // The browser entries' LZMA decoder (src/js/unlzma.js): every shipped module
-// decodes to its .wasm (12 KB to 250 KB of real code: literals, matches,
+// decodes to its .wasm (real code of every entry's size: literals, matches,
 // repeats and every distance slot), and damaged data throws, never hangs.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,11 +1,11 @@
-// Issue 18, findings 3, 4 and 10, in workerd (wrangler dev --local) over real
-// HTTP on 127.0.0.1:
-//  - 3: an order's stream is bounded (watchers per order and per token `sub`,
+// The Worker's bounds (docs/contract.md#event-stream, docs/contract.md#forwarding), in workerd
+// (wrangler dev --local) over real HTTP on 127.0.0.1:
+//  - an order's stream is bounded (watchers per order and per token `sub`,
 //    429 past either), and a watcher that never reads is dropped once it is a
 //    bounded number of bytes behind, without delaying a watcher that reads;
-//  - 4: only a 2xx from the forwarding target is delivered (a 404 is retried),
+//  - only a 2xx from the forwarding target is delivered (a 404 is retried),
 //    and concurrent retries of one dead letter deliver it once;
-//  - 10: the forwarding admin routes refuse any request with an Origin header.
+//  - the forwarding admin routes refuse any request with an Origin header.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -165,7 +165,7 @@ function sse(res) {
   };
 }
 
-test("finding 3: an order's streams are bounded per token sub and per order; past either, 429 rate_limited", async () => {
+test("stream bounds: an order's streams are bounded per token sub and per order; past either, 429 rate_limited", async () => {
   const open1 = [];
   try {
     // 4 per sub: the fifth stream of one sub is refused, another sub is not.
@@ -210,7 +210,7 @@ test("finding 3: an order's streams are bounded per token sub and per order; pas
   }
 });
 
-test("finding 3: watchers that never read are dropped once stalled; a reading watcher is not delayed", async (t) => {
+test("stream bounds: watchers that never read are dropped once stalled; a reading watcher is not delayed", async (t) => {
   // 40 events of ~900 KiB: about 35 MiB of history, more than what lies
   // between a paused socket and the Durable Object under wrangler dev (two
   // loopback TCP hops through a proxy workerd: up to ~15 MiB seen).
@@ -250,7 +250,7 @@ test("finding 3: watchers that never read are dropped once stalled; a reading wa
   }
 });
 
-test("finding 4: a 404 from the forwarding target is not a delivery: the event is retried", async () => {
+test("forwarding: a 404 from the forwarding target is not a delivery: the event is retried", async () => {
   plan.set("evt_404", [404, 404]);
   await deliver(envelope("evt_404", "order.completed", "ord_404"));
   await until(() => received.filter((id) => id === "evt_404").length >= 3, "the event retried after two 404s", 30_000);
@@ -258,7 +258,7 @@ test("finding 4: a 404 from the forwarding target is not a delivery: the event i
   assert.equal(received.filter((id) => id === "evt_404").length, 3, "two 404s, then the 200 ends it");
 });
 
-test("finding 4: concurrent retries of one dead letter deliver it once; a failing retry keeps the row", async () => {
+test("forwarding: concurrent retries of one dead letter deliver it once; a failing retry keeps the row", async () => {
   plan.set("evt_dl", Array(9).fill(503));
   await deliver(envelope("evt_dl", "order.failed", "ord_dl"));
   let row;
@@ -294,7 +294,7 @@ test("finding 4: concurrent retries of one dead letter deliver it once; a failin
   assert.equal((await retry()).status, 404, "gone from the list once delivered");
 });
 
-test("finding 10: the forwarding admin routes refuse any request with an Origin header", async () => {
+test("forwarding: the admin routes refuse any request with an Origin header", async () => {
   for (const origin of [FRONTEND, "http://evil.example", "null"]) {
     const list = await fetch(`${worker.url}/forwarding/failed`, { headers: { ...admin, origin } });
     assert.equal(list.status, 403, `GET with Origin ${origin}`);

@@ -1,4 +1,4 @@
-// Issue 2's "same import works in workerd": the MAIN entry "peeker-partner"
+// The same import works in workerd: the MAIN entry "peeker-partner"
 // (full wasm: validators, sizing) bundled by wrangler and run in workerd with
 // no init call gives exactly what the same import gives in Node.
 import { after, before, test } from "node:test";

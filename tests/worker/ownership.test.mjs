@@ -1,4 +1,4 @@
-// Ownership at the Worker (contract A9): a customer's browser token reaches
+// Ownership at the Worker (docs/contract.md#ownership): a customer's browser token reaches
 // only that customer's records. The Worker in workerd in front of an
 // upstream stub (node:http on 127.0.0.1) that answers every endpoint and
 // logs what reached it. Alice and Bob each get an order (by webhook), an

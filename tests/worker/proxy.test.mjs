@@ -1,8 +1,8 @@
 // The Worker's /api/* proxy in workerd against a real peeker-sandbox, both on
-// 127.0.0.1 with free ports (contract §A9): only a valid browser token gets
+// 127.0.0.1 with free ports (docs/contract.md#proxy): only a valid browser token gets
 // anything forwarded, only to an endpoint of the contract that the token's
 // scope names, with the body validated first; the key stays in the Worker.
-// Every case issue 9 saw as an open relay is here, refused.
+// Every way to use the proxy as an open relay is here, refused.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -143,7 +143,7 @@ test("an endpoint outside the token's scope is 403, nothing sent", async () => {
 test("another Origin (null included) is 403 even with a valid token; no Origin is judged by the token", async () => {
   const before = upstream(/\/partner\/v1\//);
   for (const origin of ["http://evil.example", "null", `${ORIGIN}/`, "http://127.0.0.1:10"]) {
-    // The no-preflight CSRF of issue 9: text/plain POSTs from a foreign page.
+    // A cross-site request that needs no preflight: text/plain POSTs from a foreign page.
     for (const path of ["/orders", "/orders/ord_1/cancel"]) {
       const res = await api(path, { method: "POST", headers: { origin, "content-type": "text/plain", ...bearer() },
         body: JSON.stringify(orderBody("csrf")) });

@@ -9,7 +9,7 @@ import { freePort, migrate, startWorker, tempDir } from "./wrangler.mjs";
 
 const OLD = "whsec_test_old_8c1f";
 const NEW = "whsec_test_new_47aa";
-// /events takes a browser token with scope events.read (contract §A9).
+// /events takes a browser token with scope events.read (docs/contract.md#browser-tokens).
 const TOKEN_SECRET = "proxy-token-secret-for-tests-3b9d-0123456789";
 // The whole account's events: these tests are about storing them (ownership.test.mjs has the per-customer reads).
 const TOKEN = mintBrowserToken(TOKEN_SECRET, { sub: "usr_events_reader", scope: "events.readAll",

@@ -1,4 +1,4 @@
-// Browser tokens at the Worker (contract §A9): `Authorization: Bearer <JWT>`
+// Browser tokens at the Worker (docs/contract.md#browser-tokens): `Authorization: Bearer <JWT>`
 // minted by the partner's backend with mintBrowserToken (or any HS256 JWT
 // library), checked against PROXY_TOKEN_SECRET (comma-separated while rotating).
 // Used by /api/* (the endpoint's name as scope) and /events (`events.read`).

@@ -1,4 +1,4 @@
-//! The availability simulator (Part A §A8): deterministic by name. Also what
+//! The availability simulator (docs/contract.md#sandbox): deterministic by name. Also what
 //! an order or swap sees for a referenced domain, and how a failed split is
 //! answered.
 
@@ -62,7 +62,7 @@ fn rows_with_malformed_names(
         .collect())
 }
 
-/// The deterministic availability of a (normalised) name (Part A §A8 and the
+/// The deterministic availability of a (normalised) name (docs/contract.md#sandbox and the
 /// scenario triggers in README.md): a label containing `invalid`, `errored`,
 /// `stale`, `taken` or `premium` gives that reason (in this order), `gonly`
 /// is Google only; anything else is available for both.

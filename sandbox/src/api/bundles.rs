@@ -1,4 +1,4 @@
-//! `/bundles`: sized with the SDK's `sizing::required_domains` (Part A §A4).
+//! `/bundles`: sized with the SDK's `sizing::required_domains` (docs/contract.md#bundle-sizing).
 
 use super::decode::{json_body, parsed};
 use super::paging::{self, ListSpec, Order};
@@ -71,7 +71,7 @@ pub fn sizing_of(b: &Bundle) -> BundleSizing {
     }
 }
 
-/// Recomputes `effective` and `required_domains` (Part A §A4).
+/// Recomputes `effective` and `required_domains` (docs/contract.md#bundle-sizing).
 fn size_bundle(b: &mut Bundle) -> Result<(), Fail> {
     let req = required_domains(&sizing_of(b)).map_err(|p| Fail::from_problems(vec![p]))?;
     b.effective = Some(EffectiveSplit {

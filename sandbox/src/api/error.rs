@@ -1,4 +1,4 @@
-//! The error answer: a status and the error envelope (Part A §A2).
+//! The error answer: a status and the error envelope (docs/contract.md#errors-and-statuses).
 
 use peeker_partner::error::{self, codes, Problem};
 use peeker_partner::model::ApiError;
@@ -12,7 +12,7 @@ pub struct Fail {
     pub error: Box<ApiError>,
 }
 
-/// The status each code is answered with (Part A §A2).
+/// The status each code is answered with (docs/contract.md#errors-and-statuses).
 pub fn status_for(code: &str) -> u16 {
     match code {
         codes::UNAUTHORIZED => 401,

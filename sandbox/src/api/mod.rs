@@ -1,4 +1,4 @@
-//! The endpoints of Part B §12.9 with Part A's rules: dispatch only. Bodies
+//! The endpoints of the table with docs/contract.md's rules: dispatch only. Bodies
 //! and queries are parsed with the SDK's own `validate::parse_*`, the split
 //! with `split::check_domain_split` and bundle sizes with
 //! `sizing::required_domains`, so the sandbox answers exactly what the SDK

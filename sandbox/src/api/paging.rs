@@ -1,4 +1,4 @@
-//! Lists (Part B §8): one handler for every list endpoint. A list is a
+//! Lists (docs/contract.md#pagination): one handler for every list endpoint. A list is a
 //! table of the state (ids sort by creation), a filter and the SDK's query
 //! parser and request builder; the answer is `{data, links, meta}`.
 

@@ -1,4 +1,4 @@
-//! URL hosts: whether Google can fetch a persona picture (Part A §A8), and
+//! URL hosts: whether Google can fetch a persona picture (docs/contract.md#sandbox), and
 //! the host a forwarding target trigger reads; the pending action a picture
 //! Google cannot fetch opens.
 
@@ -6,7 +6,7 @@ use peeker_partner::model::{Domain, PendingActionType, Provider};
 
 /// Whether a persona picture can be fetched by Google: `null`, `""` and public
 /// http(s) URLs can; loopback, private, link-local and `localhost` hosts
-/// cannot (Part A §A8).
+/// cannot (docs/contract.md#sandbox).
 pub fn picture_is_public(url: Option<&str>) -> bool {
     let Some(url) = url.filter(|u| !u.trim().is_empty()) else {
         return true;

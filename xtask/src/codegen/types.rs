@@ -25,7 +25,7 @@ pub fn types_ts(api: &Api) -> String {
 }
 
 const LIST_TS: &str = r#"
-/** `{"data": ...}`: every success body wraps its resource (Part B §4). */
+/** `{"data": ...}`: every success body wraps its resource. */
 export interface DataEnvelope<T> {
   data: T;
 }
@@ -60,9 +60,7 @@ fn data_ts(kind: &peeker_partner::model::EventKind) -> String {
 }
 
 fn write_events_ts(out: &mut String) {
-    out.push_str(
-        "\n/** Every event type this version knows (Part B §13). */\nexport type EventType =\n",
-    );
+    out.push_str("\n/** Every event type this version knows. */\nexport type EventType =\n");
     for kind in EVENTS {
         let _ = writeln!(out, "  | {:?}", kind.event_type);
     }
@@ -207,7 +205,7 @@ export interface HttpRequest {
   query: [string, string][];
   /** Canonical JSON bytes (`Content-Type: application/json`), or null for no body. */
   body: Uint8Array | null;
-  /** Whether the request may be re-sent after it may have reached the server (contract §A7). */
+  /** Whether the request may be re-sent after it may have reached the server. */
   retry_safe: boolean;
 }
 

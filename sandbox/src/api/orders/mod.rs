@@ -178,7 +178,8 @@ pub async fn create(app: &Arc<App>, r: &Req<'_>) -> Answer {
         .collect();
     let step = app.cfg.step_ms();
     app.commit(move |st, ctx| {
-        // An identical body within 24 h is the same order (Part A §A7).
+        // An identical body within 24 h is the same order
+        // (docs/contract.md#idempotency-and-retries).
         if let Some((id, at)) = st.order_dedupe.get(&hash) {
             if ctx.now - at < DEDUPE_MS {
                 if let Some(rec) = st.orders.get(id) {

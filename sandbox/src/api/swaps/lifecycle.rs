@@ -8,7 +8,7 @@ use crate::state::{has_label, to_value, Ctx, State, SwapRec, TaskKind};
 use peeker_partner::model::*;
 use serde_json::json;
 
-/// How long a premium swap keeps the old domain warm (Part B §12.8), on the
+/// How long a premium swap keeps the old domain warm (docs/contract.md#swaps), on the
 /// sandbox clock.
 pub const WARM_MS: i64 = 14 * crate::clock::DAY_MS;
 

@@ -91,7 +91,7 @@ fn swap_target(st: &State, reference: &str) -> Result<Domain, Fail> {
 }
 
 /// Premium swaps allowed per tier, in percent of the active Microsoft
-/// inboxes (Part B §12.8).
+/// inboxes (docs/contract.md#swaps).
 pub const TIERS: [(&str, i64); 4] = [("base", 20), ("premium", 30), ("vip", 40), ("vip_plus", 60)];
 
 /// How long a domain premium-swapped in or out waits before another

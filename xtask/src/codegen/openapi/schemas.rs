@@ -59,7 +59,7 @@ pub fn decided(node: &mut Map<String, Value>, why: &str) {
     node.insert("x-peeker-decision".into(), json!(true));
 }
 
-/// Schemas whose shape this project decided (notes/contract-decisions.md).
+/// Schemas whose shape this project decided (docs/contract.md#sources-and-precedence).
 pub const DECIDED_SCHEMAS: &[(&str, &str)] = &[
     (
         "DomainImport",
