@@ -7,7 +7,7 @@
 //!
 //! To cover another encoding, add a row to [`encoders`] (and, if it is a new
 //! kind of escaping, a decoder to [`decoders`]). The encoders and decoders
-//! here are written independently of `src/scrub.rs`.
+//! here are written independently of `src/scrub/`.
 
 use peeker_partner::scrub::{Scrubber, REDACTED};
 use proptest::prelude::*;

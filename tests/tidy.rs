@@ -210,7 +210,6 @@ fn block_len(lines: &[&str]) -> usize {
 }
 
 #[test]
-#[ignore = "enabled when issue 20 splits land"]
 fn no_source_file_is_over_500_lines_of_code() {
     let mut over = Vec::new();
     for file in files() {
@@ -477,7 +476,6 @@ fn use_lines_are_read_as_paths() {
 }
 
 #[test]
-#[ignore = "enabled when issue 20 splits land"]
 fn no_import_circle_between_modules_of_a_crate() {
     let mut found = Vec::new();
     for (crate_name, src, skip) in [
@@ -693,7 +691,6 @@ fn every_path_a_comment_or_doc_names_exists() {
 
 /// ARCHITECTURE.md is written for the tree after the module splits under way.
 #[test]
-#[ignore = "enabled when issue 20 splits land"]
 fn every_path_architecture_names_exists() {
     let broken: Vec<_> = broken_paths(|f| f == "ARCHITECTURE.md")
         .into_iter()

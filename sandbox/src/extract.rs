@@ -245,7 +245,7 @@ async fn injected_faults(app: &App) -> Result<(), Fail> {
 }
 
 /// What a preset may call (docs/contract.md#keys-and-presets): the endpoint row's `access`
-/// (src/request.rs), the same table the SDK and openapi.json read.
+/// (src/request/mod.rs), the same table the SDK and openapi.json read.
 pub fn allowed(preset: &str, ep: Endpoint) -> bool {
     ep.access().presets().contains(&preset)
 }

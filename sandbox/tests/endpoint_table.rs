@@ -1,4 +1,4 @@
-//! The endpoint table (src/request.rs) is the one description of the API:
+//! The endpoint table (src/request/mod.rs) is the one description of the API:
 //! every row must show up as written in the sandbox's routes and key presets
 //! and in the openapi.json the sandbox serves (generated from the same rows).
 //! A row changed in the table alone passes here; a surface keeping its own
