@@ -1,9 +1,10 @@
 //! Request bodies and list queries (docs/contract.md#request-bodies).
 //!
-//! Build these with the parsers in [`crate::validate`], which check every rule
-//! and normalise domain names. Fields are declared in the order the contract
-//! lists them and optional ones are skipped when unset, so `serde_json::to_vec`
-//! gives one canonical byte string per logical body (docs/contract.md#idempotency-and-retries).
+//! Build these with the validators' `parse_*` functions, which check every
+//! rule and normalise domain names. Fields are declared in the order the
+//! contract lists them and optional ones are skipped when unset, so
+//! `serde_json::to_vec` gives one canonical byte string per logical body
+//! (docs/contract.md#idempotency-and-retries).
 
 use super::user::SequencerProvider;
 use schemars::JsonSchema;
