@@ -14,7 +14,6 @@
 
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod client;
-/// The native client (feature `native`): [`client::PeekerClient`].
 #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
 pub mod client;
 pub mod error;

@@ -330,7 +330,7 @@ fn compare(l: &Value, op: &str, r: &Value, vars: &Value) -> bool {
             .is_some_and(|s| s.starts_with(r.as_str().unwrap_or_default())),
         "contains" => text_of(l).contains(r.as_str().unwrap_or_default()),
         "!contains" => !text_of(l).contains(r.as_str().unwrap_or_default()),
-        "length" => l.as_array().is_some_and(|a| Value::from(a.len()) == *r),
+        "length" => l.as_array().is_some_and(|a| a.len() as f64 == num(r)),
         "length>=" => l.as_array().is_some_and(|a| a.len() as f64 >= num(r)),
         "isArray" => Value::Bool(l.is_array()) == *r,
         "some" => items(l.clone()).iter().any(|item| {

@@ -1,8 +1,11 @@
 //! The client: one call = build (pure core) → rate limit → attempts through
-//! a [`Transport`] → retry decisions ([`crate::retry`]). Also the two
+//! the transport → retry decisions ([`crate::retry`]). Also the two
 //! multi-request helpers: chunked availability and the waits. One
-//! implementation, generic over the transport: the global `fetch` in wasm
-//! (`src/js/client.rs` is its JS face) and reqwest natively ([`PeekerClient`]).
+//! implementation, generic over the transport (`src/transport`): the global
+//! `fetch` in wasm (`src/js/client.rs` is its JS face) and reqwest natively
+//! (`PeekerClient`, `src/client/native.rs`).
+
+#![warn(missing_docs)]
 
 use crate::error::{classes, PeekerError, Problem};
 use crate::json::{object, take};

@@ -1,6 +1,8 @@
 //! The native transport: reqwest (rustls, webpki roots) on tokio, sleeping
 //! with tokio's timer; aborts through [`AbortSignal`].
 
+#![warn(missing_docs)]
+
 use super::{Answer, NoAnswer, Transport, MAX_ANSWER_BYTES};
 use crate::request::{HttpRequest, Method};
 use std::future::Future;
