@@ -210,7 +210,10 @@ macro_rules! endpoints {
 
             /// The endpoint a client method name stands for.
             pub fn from_client_name(name: &str) -> Option<Endpoint> {
-                Endpoint::ALL.iter().copied().find(|e| e.client_name() == name)
+                match name {
+                    $(client_name!($first $(. $second)? $(= $client)?) => Some(Endpoint::$name),)+
+                    _ => None,
+                }
             }
 
             /// The Rust builder's name (`create_order`), also the OpenAPI `operationId`.
