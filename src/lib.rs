@@ -3,7 +3,9 @@
 //! Everything that can be decided without the network lives here as plain
 //! functions with no I/O and no clock: the wire model, validation, the domain
 //! split and plan, request building, retry decisions and webhook signatures.
-//! `src/js` exposes it to JavaScript through wasm-bindgen.
+//! `src/js` exposes it to JavaScript through wasm-bindgen; with the feature
+//! `native`, [`client::PeekerClient`] is the same client for Rust (tokio,
+//! reqwest with rustls).
 
 // `Problem` and `PeekerError` are large (a `Value` of details, several
 // strings) and built at most once per failed call: boxing them would cost
@@ -14,6 +16,8 @@
 mod client;
 #[cfg(feature = "webhooks")]
 pub mod diagnose;
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+pub mod client;
 pub mod error;
 mod first_seen;
 pub mod hmac;
@@ -32,7 +36,10 @@ pub mod scrub;
 pub mod sizing;
 pub mod split;
 pub mod token;
-#[cfg(all(target_arch = "wasm32", feature = "full"))]
+#[cfg(any(
+    all(target_arch = "wasm32", feature = "full"),
+    all(not(target_arch = "wasm32"), feature = "native")
+))]
 mod transport;
 pub mod validate;
 pub mod webhook;

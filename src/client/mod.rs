@@ -1,6 +1,11 @@
-//! The client (wasm32 only): one call = build (pure core) → rate limit →
-//! attempts through the transport → retry decisions ([`crate::retry`]).
-//! Also the two multi-request helpers: chunked availability and the waits.
+//! The client: one call = build (pure core) → rate limit → attempts through
+//! the transport → retry decisions ([`crate::retry`]). Also the two
+//! multi-request helpers: chunked availability and the waits. One
+//! implementation, generic over the transport (`src/transport`): the global
+//! `fetch` in wasm (`src/js/client.rs` is its JS face) and reqwest natively
+//! (`PeekerClient`, `src/client/native.rs`).
+
+#![warn(missing_docs)]
 
 use crate::error::{classes, PeekerError, Problem};
 use crate::json::{object, take};
@@ -8,24 +13,68 @@ use crate::model::ApiError;
 use crate::request::{Endpoint, HttpRequest, Poll};
 use crate::retry::{self, Decision, Outcome, TokenBucket};
 use crate::scrub::Scrubber;
-use crate::transport::{self, Answer, NoAnswer};
+use crate::transport::{Answer, Json, NoAnswer, Transport};
 use crate::validate::read::Dedup;
 use serde_json::Value;
-use std::cell::{Cell, OnceCell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::task;
-use wasm_bindgen::JsValue;
-use web_sys::AbortSignal;
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+mod native;
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+pub use native::*;
 
 /// Domains per `POST /domains/availability` (docs/contract.md#limits).
-pub const AVAILABILITY_CHUNK: usize = 50;
+pub(crate) const AVAILABILITY_CHUNK: usize = 50;
 /// Availability calls in flight at once (the rate limiter still paces them).
 const AVAILABILITY_CONCURRENCY: usize = 4;
 
+/// What a retry hook is shown before each retry's wait: nothing secret (no
+/// key, no body; the server's code and request id scrubbed of the call's
+/// secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryInfo {
+    /// The retry about to be made: 1 for the first.
+    pub attempt: u32,
+    /// How long the client waits before it, in milliseconds.
+    pub delay_ms: u64,
+    /// `rate_limited`, `server_error`, `connection_error` or `timeout`.
+    pub reason: &'static str,
+    /// The request's method (`POST`).
+    pub method: &'static str,
+    /// The request's path under the base URL (`/orders`).
+    pub path: String,
+    /// The status of the answer retried, when there was one.
+    pub status: Option<u16>,
+    /// The answer's error code, when there was one.
+    pub code: Option<String>,
+    /// The answer's `Peeker-Request-Id`, when there was one.
+    pub request_id: Option<String>,
+}
+
+/// The retry hook (`onRetry`): JS functions are not `Send`, native hooks are.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type OnRetry = Box<dyn Fn(&RetryInfo)>;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type OnRetry = std::sync::Arc<dyn Fn(&RetryInfo) + Send + Sync>;
+
+/// Gathers a call's secrets when first needed.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Gather = Box<dyn Fn() -> Vec<String>>;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Gather = Box<dyn Fn() -> Vec<String> + Send + Sync>;
+
+/// A call's shared secrets: JS values are not `Send`, native futures are.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Shared<T> = std::rc::Rc<T>;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Shared<T> = std::sync::Arc<T>;
+
 /// Settings fixed at construction. Not `Debug`: it holds the key.
-pub struct Config {
+pub(crate) struct Config {
     pub base_url: String,
     /// `Bearer <key>`, or none when a proxy adds it.
     pub authorization: Option<String>,
@@ -33,38 +82,44 @@ pub struct Config {
     pub key: Option<String>,
     pub max_retries: u32,
     pub timeout_ms: u32,
-    pub on_retry: Option<js_sys::Function>,
+    pub on_retry: Option<OnRetry>,
 }
 
-pub struct Client {
+pub(crate) struct Client<T: Transport> {
     pub config: Config,
-    bucket: RefCell<TokenBucket>,
+    bucket: Mutex<TokenBucket>,
+    transport: T,
 }
 
 /// Per-call settings (the client's unless the call overrides them).
-#[derive(Clone)]
-pub struct CallOptions {
-    pub signal: Option<AbortSignal>,
+pub(crate) struct CallSettings<S> {
+    pub signal: Option<S>,
     pub timeout_ms: u32,
     pub max_retries: u32,
-    /// Scrubbed from what `onRetry` is shown.
-    pub secrets: Rc<Secrets>,
+    /// Scrubbed from what the retry hook and errors show.
+    pub secrets: Shared<Secrets>,
 }
 
 /// A call's secrets (the key, the Smartlead credentials its arguments
-/// carry), gathered when first needed: a retry shown to `onRetry`, or a
+/// carry), gathered when first needed: a retry shown to the hook, or a
 /// failure. Not `Debug`: it holds them.
-pub struct Secrets {
-    gather: Box<dyn Fn() -> Vec<String>>,
-    scrubber: OnceCell<Scrubber>,
+pub(crate) struct Secrets {
+    gather: Gather,
+    scrubber: OnceLock<Scrubber>,
 }
 
 impl Secrets {
-    pub fn new(gather: Box<dyn Fn() -> Vec<String>>) -> Self {
+    pub fn new(gather: Gather) -> Self {
         Secrets {
             gather,
-            scrubber: OnceCell::new(),
+            scrubber: OnceLock::new(),
         }
+    }
+
+    /// Secrets known up front (the native client's arguments are Rust values).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn known(secrets: Vec<String>) -> Self {
+        Self::new(Box::new(move || secrets.clone()))
     }
 
     pub fn scrubber(&self) -> &Scrubber {
@@ -74,7 +129,7 @@ impl Secrets {
 }
 
 /// Why a call failed.
-pub enum Failure {
+pub(crate) enum Failure {
     /// Refused before any request (validation).
     Invalid(PeekerError),
     /// The API answered an error.
@@ -97,7 +152,7 @@ pub enum Failure {
         unsafe_not_retried: bool,
     },
     Aborted,
-    /// A 2xx whose body is not JSON.
+    /// A 2xx whose body is not JSON (or not the answer's shape).
     Decode(String),
     /// The answer was over 16 MiB; reading stopped there.
     TooLarge,
@@ -109,37 +164,268 @@ impl From<PeekerError> for Failure {
     }
 }
 
-impl Client {
-    pub fn new(config: Config, per_minute: u32) -> Self {
+/// A failed call as the caller is shown it: every string scrubbed of the
+/// call's secrets.
+pub(crate) struct Shown {
+    /// The error class's name (`ConflictError`).
+    pub class: &'static str,
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+    pub details: Option<Value>,
+    pub problems: Vec<Problem>,
+    /// 0 when there was no answer.
+    pub status: u16,
+    pub request_id: Option<String>,
+}
+
+impl Failure {
+    /// What the caller of `name` (`orders.create`) is shown: the class, the
+    /// code and a message that says what happened and what to do.
+    pub fn shown(self, name: &str, scrub: &Scrubber) -> Shown {
+        let simple = |class: &'static str, code: &str, message: String| Shown {
+            class,
+            code: code.to_owned(),
+            message: scrub.text(&message),
+            field: None,
+            details: None,
+            problems: Vec::new(),
+            status: 0,
+            request_id: None,
+        };
+        let not_resent = "; it was not sent again because it may have reached the server and is not safe to repeat: check (e.g. with a list call) before sending it again";
+        match self {
+            Failure::Invalid(e) => Shown {
+                class: if e.problems.is_empty() {
+                    classes::PEEKER.name
+                } else {
+                    classes::VALIDATION.name
+                },
+                message: scrub.text(&e.message),
+                field: e.field.map(|f| scrub.text(&f)),
+                details: e.details.map(|d| scrub.value(&d)),
+                problems: e
+                    .problems
+                    .into_iter()
+                    .map(|mut p| {
+                        p.message = scrub.text(&p.message);
+                        p.field = scrub.text(&p.field);
+                        p.details = p.details.as_ref().map(|d| scrub.value(d));
+                        p
+                    })
+                    .collect(),
+                code: e.code,
+                status: 0,
+                request_id: None,
+            },
+            Failure::Api {
+                status,
+                error,
+                request_id,
+                retries,
+            } => {
+                let request_id = request_id.map(|id| scrub.text(&id));
+                let error = ApiError {
+                    code: scrub.text(&error.code),
+                    message: scrub.text(&error.message),
+                    field: error.field.map(|f| scrub.text(&f)),
+                    ..error
+                };
+                let id = request_id
+                    .as_deref()
+                    .map(|id| format!(" [request {id}]"))
+                    .unwrap_or_default();
+                let message = format!(
+                    "{name}: {} ({status} {}){}: {}{id}",
+                    error.message.trim_end_matches('.'),
+                    error.code,
+                    retried(retries),
+                    advice(status, &error),
+                );
+                Shown {
+                    class: classes::class_of_status(status),
+                    message: scrub.text(&message),
+                    details: error.details.as_ref().map(|d| scrub.value(d)),
+                    code: error.code,
+                    field: error.field,
+                    problems: Vec::new(),
+                    status,
+                    request_id,
+                }
+            }
+            Failure::Connection {
+                message,
+                retries,
+                unsafe_not_retried,
+            } => simple(
+                classes::CONNECTION.name,
+                "connection_error",
+                format!(
+                    "{name}: could not reach the Peeker API ({message}){}; check baseUrl and the network{}",
+                    retried(retries),
+                    if unsafe_not_retried { not_resent } else { "" }
+                ),
+            ),
+            Failure::Timeout {
+                timeout_ms,
+                retries,
+                unsafe_not_retried,
+            } => simple(
+                classes::TIMEOUT.name,
+                "timeout",
+                format!(
+                    "{name}: no answer within {timeout_ms} ms{}; raise timeoutMs or try again later{}",
+                    retried(retries),
+                    if unsafe_not_retried { not_resent } else { "" }
+                ),
+            ),
+            Failure::Aborted => simple(
+                classes::ABORT.name,
+                "aborted",
+                format!("{name}: aborted by its signal"),
+            ),
+            Failure::Decode(message) => simple(classes::PEEKER.name, "invalid_response", format!("{name}: {message}")),
+            Failure::TooLarge => simple(
+                classes::PEEKER.name,
+                "response_too_large",
+                format!("{name}: the answer is over 16 MiB and was cut off; check baseUrl points at the Peeker API (or the Worker's proxy)"),
+            ),
+        }
+    }
+}
+
+/// What to do about an API error: its status's advice in the error table.
+fn advice(status: u16, error: &ApiError) -> String {
+    let advice = classes::handling(status)
+        .and_then(|h| h.answer.advice)
+        .unwrap_or(classes::GENERIC_ADVICE);
+    // `{field}`: the field at fault, or the request. (Split at a char: a
+    // `str` pattern brings core's two-way string search into the wasm.)
+    match advice.split_once('{') {
+        Some((head, tail)) => {
+            let tail = tail.strip_prefix("field}").unwrap_or(tail);
+            match &error.field {
+                Some(f) => format!("{head}`{f}`{tail}"),
+                None => format!("{head}the request{tail}"),
+            }
+        }
+        None => advice.to_owned(),
+    }
+}
+
+fn retried(retries: u32) -> String {
+    match retries {
+        0 => String::new(),
+        1 => " (after 1 retry)".to_owned(),
+        n => format!(" (after {n} retries)"),
+    }
+}
+
+/// The key as the client checks it: printable ASCII, no spaces or line
+/// breaks. The message never echoes the value.
+pub(crate) fn check_key(key: Option<&str>) -> Result<String, PeekerError> {
+    match key {
+        Some(k) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(k.to_owned()),
+        _ => Err(bad_option(
+            "apiKey",
+            "apiKey must be your API key, a string like pk_test_… or pk_live_… (no spaces or line breaks); create one in the Partner portal under Settings → API",
+        )),
+    }
+}
+
+/// A browser token (mintBrowserToken) for the Worker's proxy: never with a
+/// key, and only with a base URL.
+pub(crate) fn check_token(
+    token: Option<&str>,
+    key_given: bool,
+    base_given: bool,
+) -> Result<String, PeekerError> {
+    match token {
+        Some(t)
+            if !t.is_empty()
+                && t.len() <= 8192
+                && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                && !key_given
+                && base_given =>
+        {
+            Ok(t.to_owned())
+        }
+        _ => Err(bad_option(
+            "token",
+            "token must be a browser token from your backend (mintBrowserToken), used with baseUrl = the Worker's /api proxy and without apiKey",
+        )),
+    }
+}
+
+/// The base URL, checked (never echoed: it may carry a password).
+pub(crate) fn check_base_url(base: Option<&str>) -> Result<String, PeekerError> {
+    use crate::options::DEFAULT_BASE_URL;
+    match base.map(crate::validate::names::check_base_url) {
+        None => Ok(DEFAULT_BASE_URL.to_owned()),
+        Some(Ok(url)) => Ok(url),
+        Some(Err(why)) => Err(bad_option("baseUrl", &format!("baseUrl {why}"))),
+    }
+}
+
+pub(crate) fn bad_option(field: &str, message: &str) -> PeekerError {
+    PeekerError::new(crate::error::codes::INVALID_REQUEST, message).with_field(field)
+}
+
+/// `n` if it is in the option's range.
+pub(crate) fn in_range(opt: &crate::options::Whole, n: f64) -> Result<u32, PeekerError> {
+    let crate::options::Whole { name, min, max, .. } = *opt;
+    if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) {
+        Ok(n as u32)
+    } else {
+        Err(bad_option(
+            name,
+            &format!("{name} must be a whole number from {min} to {max}"),
+        ))
+    }
+}
+
+fn lock<X>(m: &Mutex<X>) -> MutexGuard<'_, X> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<T: Transport> Client<T> {
+    pub fn new(config: Config, per_minute: u32, transport: T) -> Self {
         Client {
             config,
-            bucket: RefCell::new(TokenBucket::new(per_minute)),
+            bucket: Mutex::new(TokenBucket::new(per_minute)),
+            transport,
         }
     }
 
     /// Sends `request` until it succeeds or [`retry::decide`] says stop.
-    pub async fn send(&self, request: &HttpRequest, opts: &CallOptions) -> Result<Answer, Failure> {
+    pub async fn send(
+        &self,
+        request: &HttpRequest,
+        opts: &CallSettings<T::Signal>,
+    ) -> Result<Answer, Failure> {
         let signal = opts.signal.as_ref();
+        let t = &self.transport;
         let mut retries = 0;
         loop {
-            let wait = self.bucket.borrow_mut().reserve(transport::now_ms());
-            if wait > 0 {
-                let slot_end = self.bucket.borrow().last_slot_end();
-                if !transport::sleep(wait, signal).await {
-                    self.bucket.borrow_mut().release(slot_end);
-                    return Err(Failure::Aborted);
-                }
+            let (wait, slot_end) = {
+                let mut bucket = lock(&self.bucket);
+                (bucket.reserve(t.now_ms()), bucket.last_slot_end())
+            };
+            if wait > 0 && !t.sleep(wait, signal).await {
+                lock(&self.bucket).release(slot_end);
+                return Err(Failure::Aborted);
             }
-            let result = transport::send(
-                &self.config.base_url,
-                self.config.authorization.as_deref(),
-                request,
-                signal,
-                opts.timeout_ms,
-            )
-            .await;
+            let result = t
+                .send(
+                    &self.config.base_url,
+                    self.config.authorization.as_deref(),
+                    request,
+                    signal,
+                    opts.timeout_ms,
+                )
+                .await;
             let safe = request.retry_safe();
-            let (failure, parsed) = match result {
+            let (failure, outcome_kind) = match result {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
                 Ok(answer) => {
                     let error = api_error(answer.status, &answer.body);
@@ -161,17 +447,19 @@ impl Client {
                     },
                     Some(Outcome::Timeout),
                 ),
-                Err(NoAnswer::Connection(message)) => (
+                Err(NoAnswer::Connection {
+                    message,
+                    before_send,
+                }) => (
                     Failure::Connection {
                         message,
                         retries,
-                        // fetch does not say whether bytes left: assume they may have.
-                        unsafe_not_retried: !safe,
+                        unsafe_not_retried: !safe && !before_send,
                     },
-                    Some(Outcome::Connection { before_send: false }),
+                    Some(Outcome::Connection { before_send }),
                 ),
             };
-            let outcome = match (&failure, parsed) {
+            let outcome = match (&failure, outcome_kind) {
                 (_, Some(o)) => o,
                 (Failure::Api { status, error, .. }, None) => Outcome::Status {
                     status: *status,
@@ -179,18 +467,12 @@ impl Client {
                 },
                 _ => Outcome::Connection { before_send: false },
             };
-            match retry::decide(
-                safe,
-                outcome,
-                retries,
-                opts.max_retries,
-                transport::random(),
-            ) {
+            match retry::decide(safe, outcome, retries, opts.max_retries, t.random()) {
                 Decision::Stop => return Err(failure),
                 Decision::Retry { delay_ms, reason } => {
                     let info = (retries + 1, delay_ms, reason.as_str());
                     self.notify_retry(request, &failure, info, &opts.secrets);
-                    if !transport::sleep(delay_ms, signal).await {
+                    if !t.sleep(delay_ms, signal).await {
                         return Err(Failure::Aborted);
                     }
                     retries += 1;
@@ -203,32 +485,34 @@ impl Client {
     pub async fn call(
         &self,
         request: &HttpRequest,
-        opts: &CallOptions,
-    ) -> Result<JsValue, Failure> {
+        opts: &CallSettings<T::Signal>,
+    ) -> Result<T::Json, Failure> {
         let answer = self.send(request, opts).await?;
-        parse(&answer.body)
+        T::Json::parse(&answer.body).ok_or_else(|| not_json(&answer.body))
     }
 
-    /// `onRetry({attempt, delayMs, reason, method, path, status?, code?, requestId?})`.
-    /// Nothing secret: no key, no body; the server's `code` and request id
-    /// scrubbed of the call's secrets. A throwing hook is ignored.
+    /// The retry hook, shown nothing secret: no key, no body; the server's
+    /// `code` and request id scrubbed of the call's secrets.
     fn notify_retry(
         &self,
         request: &HttpRequest,
         failure: &Failure,
-        (attempt, delay_ms, reason): (u32, u64, &str),
+        (attempt, delay_ms, reason): (u32, u64, &'static str),
         secrets: &Secrets,
     ) {
         let Some(hook) = &self.config.on_retry else {
             return;
         };
-        let mut info: Vec<(&str, JsValue)> = vec![
-            ("attempt", attempt.into()),
-            ("delayMs", (delay_ms as f64).into()),
-            ("reason", reason.into()),
-            ("method", request.method.as_str().into()),
-            ("path", request.path.as_str().into()),
-        ];
+        let mut info = RetryInfo {
+            attempt,
+            delay_ms,
+            reason,
+            method: request.method.as_str(),
+            path: request.path.clone(),
+            status: None,
+            code: None,
+            request_id: None,
+        };
         if let Failure::Api {
             status,
             error,
@@ -237,13 +521,11 @@ impl Client {
         } = failure
         {
             let scrub = secrets.scrubber();
-            info.push(("status", (*status).into()));
-            info.push(("code", scrub.text(&error.code).into()));
-            if let Some(id) = request_id {
-                info.push(("requestId", scrub.text(id).into()));
-            }
+            info.status = Some(*status);
+            info.code = Some(scrub.text(&error.code));
+            info.request_id = request_id.as_deref().map(|id| scrub.text(id));
         }
-        let _ = hook.call1(&JsValue::UNDEFINED, &js_object(&info));
+        hook(&info);
     }
 
     /// Any number of names, in calls of 50, rows in input order. A name
@@ -253,48 +535,41 @@ impl Client {
     pub async fn availability(
         &self,
         names: &[Value],
-        opts: &CallOptions,
-        on_progress: Option<&js_sys::Function>,
-    ) -> Result<JsValue, Failure> {
+        opts: &CallSettings<T::Signal>,
+        on_progress: &impl Fn(usize, usize),
+    ) -> Result<T::Json, Failure> {
         let plan = availability_plan(names)?;
         let requests = &plan.requests;
         let total = names.len();
-        let results: RefCell<Vec<Option<js_sys::Array>>> = RefCell::new(vec![None; requests.len()]);
-        let next = Cell::new(0usize);
-        let done = Cell::new(total - plan.asked);
-        let failed: RefCell<Option<Failure>> = RefCell::new(None);
+        let results: Mutex<Vec<Option<Vec<T::Json>>>> =
+            Mutex::new((0..requests.len()).map(|_| None).collect());
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(total - plan.asked);
+        let failed: Mutex<Option<Failure>> = Mutex::new(None);
         let (results_ref, next, done, failed_ref) = (&results, &next, &done, &failed);
         let asked = plan.asked;
         let worker = || async move {
             loop {
-                let i = next.get();
-                if i >= requests.len() || failed_ref.borrow().is_some() {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= requests.len() || lock(failed_ref).is_some() {
                     return;
                 }
-                next.set(i + 1);
                 match self.call(&requests[i], opts).await {
                     Ok(page) => {
                         // {data: {domains: [rows]}}
-                        let rows = js_sys::Reflect::get(&page, &JsValue::from_str("data"))
-                            .and_then(|d| js_sys::Reflect::get(&d, &JsValue::from_str("domains")))
-                            .ok()
-                            .filter(js_sys::Array::is_array)
-                            .map(|v| js_sys::Array::from(&v))
+                        let rows = page
+                            .get("data")
+                            .and_then(|d| d.get("domains"))
+                            .map(Json::into_items)
                             .unwrap_or_default();
-                        results_ref.borrow_mut()[i] = Some(rows);
+                        lock(results_ref)[i] = Some(rows);
                         let n = (i * AVAILABILITY_CHUNK + AVAILABILITY_CHUNK).min(asked)
                             - i * AVAILABILITY_CHUNK;
-                        done.set(done.get() + n);
-                        if let Some(f) = on_progress {
-                            let _ = f.call2(
-                                &JsValue::UNDEFINED,
-                                &JsValue::from_f64(done.get() as f64),
-                                &JsValue::from_f64(total as f64),
-                            );
-                        }
+                        let so_far = done.fetch_add(n, Ordering::Relaxed) + n;
+                        on_progress(so_far, total);
                     }
                     Err(e) => {
-                        failed_ref.borrow_mut().get_or_insert(e);
+                        lock(failed_ref).get_or_insert(e);
                         return;
                     }
                 }
@@ -304,27 +579,29 @@ impl Client {
             .map(|_| worker())
             .collect();
         join(workers).await;
-        if let Some(f) = failed.into_inner() {
+        if let Some(f) = failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
             return Err(f);
         }
-        let answered = results.into_inner();
-        let all = js_sys::Array::new();
+        let mut answered: Vec<std::vec::IntoIter<T::Json>> = results
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_iter()
+            .map(|rows| rows.unwrap_or_default().into_iter())
+            .collect();
+        let mut all = Vec::with_capacity(plan.slots.len());
         for slot in &plan.slots {
             let row = match slot {
+                // Rows come back in the order asked: the k-th name sent is
+                // the next row of its call.
                 Slot::Asked(k) => answered
-                    .get(k / AVAILABILITY_CHUNK)
-                    .and_then(Option::as_ref)
-                    .map(|rows| rows.get((k % AVAILABILITY_CHUNK) as u32))
-                    .unwrap_or(JsValue::UNDEFINED),
-                Slot::Invalid(name) => js_object(&[
-                    ("domain", name.as_str().into()),
-                    ("available", false.into()),
-                    ("reason", "invalid".into()),
-                ]),
+                    .get_mut(k / AVAILABILITY_CHUNK)
+                    .and_then(Iterator::next)
+                    .unwrap_or_else(T::Json::absent),
+                Slot::Invalid(name) => T::Json::invalid_row(name),
             };
-            all.push(&row);
+            all.push(row);
         }
-        Ok(all.into())
+        Ok(T::Json::array(all))
     }
 
     /// Polls an import or forwarding job with backoff until a terminal status.
@@ -332,36 +609,45 @@ impl Client {
         &self,
         poll: Poll,
         id: &str,
-        opts: &CallOptions,
+        opts: &CallSettings<T::Signal>,
         first_ms: u64,
         max_wait_ms: f64,
-    ) -> Result<JsValue, Failure> {
+    ) -> Result<T::Json, Failure> {
         let request = poll.endpoint().build(Some(id), &Value::Null)?;
-        let start = transport::now_ms();
+        let t = &self.transport;
+        let start = t.now_ms();
         for n in 0.. {
             let answer = self.call(&request, opts).await?;
-            let status = js_sys::Reflect::get(&answer, &JsValue::from_str("data"))
-                .and_then(|d| js_sys::Reflect::get(&d, &JsValue::from_str("status")))
-                .ok()
-                .and_then(|s| s.as_string())
+            let status = answer
+                .get("data")
+                .and_then(|d| d.get("status"))
+                .and_then(|s| s.text())
                 .unwrap_or_default();
             if poll.is_terminal(&status) {
                 return Ok(answer);
             }
             let delay = retry::poll_delay(n, first_ms, 60_000);
-            if transport::now_ms() - start + delay as f64 > max_wait_ms {
+            if t.now_ms() - start + delay as f64 > max_wait_ms {
                 return Err(Failure::Timeout {
                     timeout_ms: max_wait_ms as u32,
                     retries: n,
                     unsafe_not_retried: false,
                 });
             }
-            if !transport::sleep(delay, opts.signal.as_ref()).await {
+            if !t.sleep(delay, opts.signal.as_ref()).await {
                 return Err(Failure::Aborted);
             }
         }
         Err(Failure::Aborted)
     }
+}
+
+/// A 2xx whose body is not JSON.
+pub(crate) fn not_json(body: &str) -> Failure {
+    Failure::Decode(format!(
+        "the API answered success with a body that is not JSON ({} bytes)",
+        body.len()
+    ))
 }
 
 /// Runs `futures` together until every one is done. (Polls each on every
@@ -381,7 +667,7 @@ async fn join<F: Future<Output = ()>>(futures: Vec<F>) {
 }
 
 /// Where one name of `domains.availability` gets its row.
-pub enum Slot {
+pub(crate) enum Slot {
     /// The `k`-th name sent (call `k / 50`, row `k % 50`).
     Asked(usize),
     /// Refused by the core as a name: answered `invalid` here, not sent.
@@ -389,7 +675,7 @@ pub enum Slot {
 }
 
 /// The calls for a list of names and where each row comes from.
-pub struct AvailabilityPlan {
+pub(crate) struct AvailabilityPlan {
     pub requests: Vec<HttpRequest>,
     pub slots: Vec<Slot>,
     /// How many names are sent.
@@ -400,7 +686,7 @@ pub struct AvailabilityPlan {
 /// `invalid` row in place; the rest go 50 a call. Anything that is not a
 /// string, or a name repeated anywhere in the list (not only within one
 /// call), is a problem at its index in `names`.
-pub fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerError> {
+pub(crate) fn availability_plan(names: &[Value]) -> Result<AvailabilityPlan, PeekerError> {
     if names.is_empty() {
         return Err(PeekerError::validation(vec![Problem::invalid(
             "domains",
@@ -469,15 +755,6 @@ fn merge_by_index(a: Vec<Problem>, b: Vec<Problem>) -> Vec<Problem> {
     out
 }
 
-/// A plain JS object `{key: value, …}`.
-fn js_object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let obj = js_sys::Object::new();
-    for (key, value) in pairs {
-        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
-    }
-    obj.into()
-}
-
 /// The index in `domains[7].x`.
 fn index_of(field: &str) -> usize {
     field
@@ -500,18 +777,6 @@ fn reindex(field: &str, map: impl Fn(usize) -> Option<usize>) -> String {
         Some(i) => format!("domains[{i}]{}", tail.unwrap_or_default()),
         None => field.to_owned(),
     }
-}
-
-fn parse(body: &str) -> Result<JsValue, Failure> {
-    if body.is_empty() {
-        return Ok(JsValue::NULL);
-    }
-    js_sys::JSON::parse(body).map_err(|_| {
-        Failure::Decode(format!(
-            "the API answered success with a body that is not JSON ({} bytes)",
-            body.len()
-        ))
-    })
 }
 
 /// The error envelope of an answer, or one made up from the status.

@@ -4,17 +4,20 @@
 //! entry, [`PeekerClientHandle::call`]; every decision stays in Rust.
 
 use super::request::build;
-use super::{from_js, js_error, ErrorKind};
-use crate::client::{CallOptions, Client, Config, Failure, Secrets};
-use crate::error::{classes, codes, PeekerError};
+use super::{from_js, js_error, to_js, ErrorKind};
+use crate::client::{
+    bad_option, check_base_url, check_key, check_token, in_range, CallSettings, Client, Config,
+    Failure, OnRetry, RetryInfo, Secrets, Shared,
+};
+use crate::error::PeekerError;
 use crate::json::take;
-use crate::model::ApiError;
 use crate::options::{
     Whole, DEFAULT_BASE_URL, MAX_RETRIES, MAX_WAIT_MS, POLL_INTERVAL_MS, RATE_LIMIT_PER_MINUTE,
     TIMEOUT_MS,
 };
 use crate::request::{Helper, HelperKind};
-use crate::scrub::{credentials, Scrubber};
+use crate::scrub::credentials;
+use crate::transport::Fetch;
 use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -55,7 +58,7 @@ extern "C" {
 /// error, `toString()` or `JSON.stringify`.
 #[wasm_bindgen(skip_typescript)]
 pub struct PeekerClient {
-    client: Rc<Client>,
+    client: Rc<Client<Fetch>>,
     resources: JsValue,
     base_url: String,
 }
@@ -63,7 +66,7 @@ pub struct PeekerClient {
 /// What the namespace objects hold: a second reference to the same client.
 #[wasm_bindgen(skip_typescript)]
 pub struct PeekerClientHandle {
-    client: Rc<Client>,
+    client: Rc<Client<Fetch>>,
 }
 
 #[wasm_bindgen]
@@ -87,7 +90,7 @@ impl PeekerClient {
     pub fn new(options: JsValue) -> Result<PeekerClient, JsValue> {
         let (config, per_minute) = config(&options).map_err(|e| js_error(ErrorKind::Peeker, &e))?;
         let base_url = config.base_url.clone();
-        let client = Rc::new(Client::new(config, per_minute));
+        let client = Rc::new(Client::new(config, per_minute, Fetch));
         let handle = PeekerClientHandle {
             client: client.clone(),
         };
@@ -168,29 +171,14 @@ fn absent(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
-fn bad_option(field: &str, message: &str) -> PeekerError {
-    PeekerError::new(codes::INVALID_REQUEST, message).with_field(field)
-}
-
 /// The whole-number option `opt`, in its range, or `default` when absent.
 fn count(obj: &JsValue, opt: &Whole, default: u32) -> Result<u32, PeekerError> {
-    let Whole {
-        name: key,
-        min,
-        max,
-        ..
-    } = *opt;
-    let v = get(obj, key);
+    let v = get(obj, opt.name);
     if absent(&v) {
         return Ok(default);
     }
-    match v.as_f64() {
-        Some(n) if n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) => Ok(n as u32),
-        _ => Err(bad_option(
-            key,
-            &format!("{key} must be a whole number from {min} to {max}"),
-        )),
-    }
+    // Not a number: out of range.
+    in_range(opt, v.as_f64().unwrap_or(f64::NAN))
 }
 
 fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
@@ -201,57 +189,30 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
         ));
     }
     let base = get(options, "baseUrl");
-    let base_url = if absent(&base) {
-        DEFAULT_BASE_URL.to_owned()
-    } else {
-        // Never echoed: it may carry a password.
-        match base
-            .as_string()
-            .map(|s| crate::validate::names::check_base_url(&s))
-        {
-            Some(Ok(url)) => url,
-            Some(Err(why)) => return Err(bad_option("baseUrl", &format!("baseUrl {why}"))),
-            None => {
-                return Err(bad_option(
-                    "baseUrl",
-                    &format!("baseUrl must be a URL such as {DEFAULT_BASE_URL}"),
-                ))
-            }
+    let base_url = match (absent(&base), base.as_string()) {
+        (true, _) => check_base_url(None)?,
+        (false, Some(url)) => check_base_url(Some(&url))?,
+        (false, None) => {
+            return Err(bad_option(
+                "baseUrl",
+                &format!("baseUrl must be a URL such as {DEFAULT_BASE_URL}"),
+            ))
         }
     };
     let key_value = get(options, "apiKey");
     let token = get(options, "token");
     let key = if !absent(&token) {
         // A browser token for the Worker's proxy (mintBrowserToken), never with a key.
-        match token.as_string() {
-            Some(t)
-                if !t.is_empty()
-                    && t.len() <= 8192
-                    && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-                    && absent(&key_value)
-                    && !absent(&base) =>
-            {
-                Some(t)
-            }
-            _ => return Err(bad_option(
-                "token",
-                "token must be a browser token from your backend (mintBrowserToken), used with baseUrl = the Worker's /api proxy and without apiKey",
-            )),
-        }
+        Some(check_token(
+            token.as_string().as_deref(),
+            !absent(&key_value),
+            !absent(&base),
+        )?)
     } else if absent(&key_value) && !absent(&base) {
         // Through a proxy that adds the key (the Worker's), none is needed.
         None
     } else {
-        match key_value.as_string() {
-            Some(k) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic()) => Some(k),
-            // Never echo the value: it may be a key with a stray character.
-            _ => {
-                return Err(bad_option(
-                    "apiKey",
-                    "apiKey must be your API key, a string like pk_test_… or pk_live_… (no spaces or line breaks); create one in the Partner portal under Settings → API",
-                ))
-            }
-        }
+        Some(check_key(key_value.as_string().as_deref())?)
     };
     let allow_browser = get(options, "dangerouslyAllowBrowser").is_truthy();
     let live_key = absent(&token) && key.as_deref().is_some_and(|k| k.starts_with("pk_live_"));
@@ -279,15 +240,39 @@ fn config(options: &JsValue) -> Result<(Config, u32), PeekerError> {
     Ok((config, per_minute))
 }
 
-fn on_retry_of(options: &JsValue) -> Result<Option<js_sys::Function>, PeekerError> {
+/// `onRetry({attempt, delayMs, reason, method, path, status?, code?, requestId?})`.
+/// A throwing hook is ignored.
+fn on_retry_of(options: &JsValue) -> Result<Option<OnRetry>, PeekerError> {
     let on_retry = get(options, "onRetry");
     if absent(&on_retry) {
         return Ok(None);
     }
-    on_retry
+    let hook = on_retry
         .dyn_into::<js_sys::Function>()
-        .map(Some)
-        .map_err(|_| bad_option("onRetry", "onRetry must be a function"))
+        .map_err(|_| bad_option("onRetry", "onRetry must be a function"))?;
+    Ok(Some(Box::new(move |info: &RetryInfo| {
+        let mut pairs: Vec<(&str, JsValue)> = vec![
+            ("attempt", info.attempt.into()),
+            ("delayMs", (info.delay_ms as f64).into()),
+            ("reason", info.reason.into()),
+            ("method", info.method.into()),
+            ("path", info.path.as_str().into()),
+        ];
+        if let Some(status) = info.status {
+            pairs.push(("status", status.into()));
+        }
+        if let Some(code) = &info.code {
+            pairs.push(("code", code.as_str().into()));
+        }
+        if let Some(id) = &info.request_id {
+            pairs.push(("requestId", id.as_str().into()));
+        }
+        let obj = js_sys::Object::new();
+        for (key, value) in &pairs {
+            let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
+        }
+        let _ = hook.call1(&JsValue::UNDEFINED, &obj);
+    })))
 }
 
 /// A page with a DOM: `window` and `document` both exist.
@@ -299,10 +284,10 @@ fn in_browser() -> bool {
 }
 
 fn call_options(
-    client: &Client,
+    client: &Client<Fetch>,
     options: &JsValue,
-    secrets: &Rc<Secrets>,
-) -> Result<CallOptions, PeekerError> {
+    secrets: &Shared<Secrets>,
+) -> Result<CallSettings<AbortSignal>, PeekerError> {
     let signal = get(options, "signal");
     let signal = if absent(&signal) {
         None
@@ -314,7 +299,7 @@ fn call_options(
             )
         })?)
     };
-    Ok(CallOptions {
+    Ok(CallSettings {
         signal,
         timeout_ms: count(options, &TIMEOUT_MS, client.config.timeout_ms)?,
         max_retries: count(options, &MAX_RETRIES, client.config.max_retries)?,
@@ -323,7 +308,7 @@ fn call_options(
 }
 
 fn run(
-    client: Rc<Client>,
+    client: Rc<Client<Fetch>>,
     name: String,
     first: JsValue,
     second: JsValue,
@@ -332,7 +317,7 @@ fn run(
     // The key and the credentials the arguments carry, read when first
     // needed (onRetry or a failure).
     let (key, args) = (client.config.key.clone(), [first.clone(), second.clone()]);
-    let secrets = Rc::new(Secrets::new(Box::new(move || {
+    let secrets = Shared::new(Secrets::new(Box::new(move || {
         let mut secrets: Vec<String> = key.iter().cloned().collect();
         for arg in &args {
             if let Ok(v) = from_js(arg, "") {
@@ -344,18 +329,18 @@ fn run(
     future_to_promise(async move {
         match execute(&client, &name, &first, &second, &options, &secrets).await {
             Ok(v) => Ok(v),
-            Err(f) => Err(to_js_error(&name, f, secrets.scrubber())),
+            Err(f) => Err(to_js_error(&name, f, &secrets)),
         }
     })
 }
 
 async fn execute(
-    client: &Client,
+    client: &Client<Fetch>,
     name: &str,
     first: &JsValue,
     second: &JsValue,
     options: &JsValue,
-    secrets: &Rc<Secrets>,
+    secrets: &Shared<Secrets>,
 ) -> Result<JsValue, Failure> {
     let opts = call_options(client, options, secrets)?;
     match Helper::find(name).map(|h| h.kind) {
@@ -376,9 +361,16 @@ async fn execute(
             let on_progress = get(options, "onProgress")
                 .dyn_into::<js_sys::Function>()
                 .ok();
-            client
-                .availability(&names, &opts, on_progress.as_ref())
-                .await
+            let on_progress = |done: usize, total: usize| {
+                if let Some(f) = &on_progress {
+                    let _ = f.call2(
+                        &JsValue::UNDEFINED,
+                        &JsValue::from_f64(done as f64),
+                        &JsValue::from_f64(total as f64),
+                    );
+                }
+            };
+            client.availability(&names, &opts, &on_progress).await
         }
         Some(HelperKind::Wait(poll)) => {
             let id = first.as_string().unwrap_or_default();
@@ -395,146 +387,27 @@ async fn execute(
     }
 }
 
-/// What to do about an API error: its status's advice in the error table.
-fn advice(status: u16, error: &ApiError) -> String {
-    let advice = classes::handling(status)
-        .and_then(|h| h.answer.advice)
-        .unwrap_or(classes::GENERIC_ADVICE);
-    // `{field}`: the field at fault, or the request. (Split at a char: a
-    // `str` pattern brings core's two-way string search into the wasm.)
-    match advice.split_once('{') {
-        Some((head, tail)) => {
-            let tail = tail.strip_prefix("field}").unwrap_or(tail);
-            match &error.field {
-                Some(f) => format!("{head}`{f}`{tail}"),
-                None => format!("{head}the request{tail}"),
-            }
-        }
-        None => advice.to_owned(),
-    }
-}
-
-fn retried(retries: u32) -> String {
-    match retries {
-        0 => String::new(),
-        1 => " (after 1 retry)".to_owned(),
-        n => format!(" (after {n} retries)"),
-    }
-}
-
-fn scrub_value(value: &Value, scrub: &Scrubber) -> JsValue {
-    let text = serde_json::to_string(&scrub.value(value)).unwrap_or_default();
-    js_sys::JSON::parse(&text).unwrap_or_default()
-}
-
 /// The JS error for a failed call: every string in it (message, code,
 /// field, request id, details at any depth) scrubbed of the call's secrets.
-fn to_js_error(name: &str, failure: Failure, scrub: &Scrubber) -> JsValue {
-    let simple = |class: &str, code: &str, message: String| {
-        make_error_full(
-            class,
-            &scrub.text(&message),
-            code,
-            None,
-            JsValue::UNDEFINED,
-            JsValue::UNDEFINED,
-            0,
-            None,
-        )
+fn to_js_error(name: &str, failure: Failure, secrets: &Secrets) -> JsValue {
+    let shown = failure.shown(name, secrets.scrubber());
+    let details = shown
+        .details
+        .as_ref()
+        .map_or(JsValue::UNDEFINED, |d| to_js(d).unwrap_or_default());
+    let problems = if shown.problems.is_empty() {
+        JsValue::UNDEFINED
+    } else {
+        to_js(&shown.problems).unwrap_or_default()
     };
-    let not_resent = "; it was not sent again because it may have reached the server and is not safe to repeat: check (e.g. with a list call) before sending it again";
-    match failure {
-        Failure::Invalid(mut e) => {
-            let kind = if e.problems.is_empty() {
-                ErrorKind::Peeker
-            } else {
-                ErrorKind::Validation
-            };
-            e.message = scrub.text(&e.message);
-            e.field = e.field.map(|f| scrub.text(&f));
-            e.details = e.details.map(|d| scrub.value(&d));
-            for p in &mut e.problems {
-                p.message = scrub.text(&p.message);
-                p.field = scrub.text(&p.field);
-                p.details = p.details.as_ref().map(|d| scrub.value(d));
-            }
-            js_error(kind, &e)
-        }
-        Failure::Api {
-            status,
-            error,
-            request_id,
-            retries,
-        } => {
-            let request_id = request_id.map(|id| scrub.text(&id));
-            let error = ApiError {
-                code: scrub.text(&error.code),
-                message: scrub.text(&error.message),
-                field: error.field.map(|f| scrub.text(&f)),
-                ..error
-            };
-            let id = request_id
-                .as_deref()
-                .map(|id| format!(" [request {id}]"))
-                .unwrap_or_default();
-            let message = format!(
-                "{name}: {} ({status} {}){}: {}{id}",
-                error.message.trim_end_matches('.'),
-                error.code,
-                retried(retries),
-                advice(status, &error),
-            );
-            let details = error
-                .details
-                .as_ref()
-                .map_or(JsValue::UNDEFINED, |d| scrub_value(d, scrub));
-            make_error_full(
-                classes::class_of_status(status),
-                &scrub.text(&message),
-                &error.code,
-                error.field.as_deref(),
-                details,
-                JsValue::UNDEFINED,
-                status,
-                request_id.as_deref(),
-            )
-        }
-        Failure::Connection {
-            message,
-            retries,
-            unsafe_not_retried,
-        } => simple(
-            "ConnectionError",
-            "connection_error",
-            format!(
-                "{name}: could not reach the Peeker API ({message}){}; check baseUrl and the network{}",
-                retried(retries),
-                if unsafe_not_retried { not_resent } else { "" }
-            ),
-        ),
-        Failure::Timeout {
-            timeout_ms,
-            retries,
-            unsafe_not_retried,
-        } => simple(
-            "TimeoutError",
-            "timeout",
-            format!(
-                "{name}: no answer within {timeout_ms} ms{}; raise timeoutMs or try again later{}",
-                retried(retries),
-                if unsafe_not_retried { not_resent } else { "" }
-            ),
-        ),
-        Failure::Aborted => simple(
-            "AbortError",
-            "aborted",
-            format!("{name}: aborted by its signal"),
-        ),
-        Failure::Decode(message) => simple("PeekerError", "invalid_response", format!("{name}: {message}")),
-        Failure::TooLarge => simple(
-            "PeekerError",
-            "response_too_large",
-            format!("{name}: the answer is over 16 MiB and was cut off; check baseUrl points at the Peeker API (or the Worker's proxy)"),
-        ),
-    }
+    make_error_full(
+        shown.class,
+        &shown.message,
+        &shown.code,
+        shown.field.as_deref(),
+        details,
+        problems,
+        shown.status,
+        shown.request_id.as_deref(),
+    )
 }

@@ -149,13 +149,25 @@ macro_rules! opt {
     };
 }
 
+/// A row's client method name: `orders.create` as written, or the JS name
+/// given after `=` when it is not the Rust one (`imports.create_job =
+/// "imports.createJob"`).
+macro_rules! client_name {
+    ($a:ident $(. $b:ident)? = $js:literal) => {
+        $js
+    };
+    ($a:ident $(. $b:ident)?) => {
+        concat!(stringify!($a) $(, ".", stringify!($b))?)
+    };
+}
+
 /// The endpoint table: every row is everything any surface needs to know of
 /// one endpoint (the client, `buildRequest`, the generated TypeScript and
 /// JS resource table, openapi.json, the sandbox's routes).
 macro_rules! endpoints {
     ($(
         $(#[doc = $doc:literal])*
-        $name:ident = $method:ident $path:literal as $client:literal {
+        $name:ident = $method:ident $path:literal as $first:ident $(. $second:ident)? $(= $client:literal)? {
             build: $f:ident($($sig:tt)*),
             response: $status:literal $shape:ident $resp:ty,
             retry_safe: $safe:literal,
@@ -193,12 +205,15 @@ macro_rules! endpoints {
             /// The endpoint's name as the JS client names its method
             /// (`"orders.create"`): the names browser-token scopes use.
             pub fn client_name(self) -> &'static str {
-                match self { $(Endpoint::$name => $client,)+ }
+                match self { $(Endpoint::$name => client_name!($first $(. $second)? $(= $client)?),)+ }
             }
 
             /// The endpoint a client method name stands for.
             pub fn from_client_name(name: &str) -> Option<Endpoint> {
-                match name { $($client => Some(Endpoint::$name),)+ _ => None }
+                match name {
+                    $(client_name!($first $(. $second)? $(= $client)?) => Some(Endpoint::$name),)+
+                    _ => None,
+                }
             }
 
             /// The Rust builder's name (`create_order`), also the OpenAPI `operationId`.
@@ -275,69 +290,76 @@ macro_rules! endpoints {
     };
 }
 
-endpoints! {
+/// The endpoint table, handed to `$callback`: `endpoints` (below) makes the
+/// [`Endpoint`] enum and the builders of it; the native client makes its
+/// methods of it (`src/client/native.rs`). Rows: `Name = METHOD "/path" as
+/// namespace.method { … }`, the client's name in Rust (snake_case), with the
+/// JS name after `=` where it differs.
+macro_rules! endpoint_table {
+    ($callback:ident) => {
+        $callback! {
     /// The calling key and its partner; the cheapest call, a health check.
-    Me = Get "/me" as "me" {
+    Me = Get "/me" as me {
         build: me(),
         response: 200 One MeResponse,
         retry_safe: true,
         access: Read,
     }
     /// Saves an order size.
-    CreateBundle = Post "/bundles" as "bundles.create" {
+    CreateBundle = Post "/bundles" as bundles.create {
         build: create_bundle(body: CreateBundle = validate::parse_create_bundle),
         response: 201 One Bundle,
         retry_safe: false,
         access: Full,
     }
     /// Bundles, oldest first.
-    ListBundles = Get "/bundles" as "bundles.list" {
+    ListBundles = Get "/bundles" as bundles.list {
         build: list_bundles(query?: ListBundlesQuery),
         response: 200 Page Bundle,
         retry_safe: true,
         access: Read,
     }
-    RetrieveBundle = Get "/bundles/{id}" as "bundles.retrieve" {
+    RetrieveBundle = Get "/bundles/{id}" as bundles.retrieve {
         build: retrieve_bundle(id),
         response: 200 One Bundle,
         retry_safe: true,
         access: Read,
     }
     /// Percents are sent together (both numbers or both `null`).
-    UpdateBundle = Patch "/bundles/{id}" as "bundles.update" {
+    UpdateBundle = Patch "/bundles/{id}" as bundles.update {
         build: update_bundle(id, body: UpdateBundle = validate::parse_update_bundle),
         response: 200 One Bundle,
         retry_safe: false,
         access: Full,
     }
     /// Deletes, or archives a bundle an order used.
-    DeleteBundle = Delete "/bundles/{id}" as "bundles.delete" {
+    DeleteBundle = Delete "/bundles/{id}" as bundles.delete {
         build: delete_bundle(id),
         response: 200 One BundleDeleted,
         retry_safe: false,
         access: Full,
     }
     /// A new end customer.
-    CreateUser = Post "/users" as "users.create" {
+    CreateUser = Post "/users" as users.create {
         build: create_user(body: CreateUser = validate::parse_create_user),
         response: 201 One User,
         retry_safe: false,
         access: Full,
         errors: [CONFLICT],
     }
-    ListUsers = Get "/users" as "users.list" {
+    ListUsers = Get "/users" as users.list {
         build: list_users(query?: ListUsersQuery),
         response: 200 Page User,
         retry_safe: true,
         access: Read,
     }
-    RetrieveUser = Get "/users/{id}" as "users.retrieve" {
+    RetrieveUser = Get "/users/{id}" as users.retrieve {
         build: retrieve_user(id),
         response: 200 One User,
         retry_safe: true,
         access: Read,
     }
-    UpdateUser = Patch "/users/{id}" as "users.update" {
+    UpdateUser = Patch "/users/{id}" as users.update {
         build: update_user(id, body: UpdateUser = validate::parse_update_user),
         response: 200 One User,
         retry_safe: false,
@@ -345,74 +367,74 @@ endpoints! {
         errors: [CONFLICT],
     }
     /// Answers the user with `status: deleted`.
-    DeleteUser = Delete "/users/{id}" as "users.delete" {
+    DeleteUser = Delete "/users/{id}" as users.delete {
         build: delete_user(id),
         response: 200 One User,
         retry_safe: false,
         access: Full,
     }
     /// At most 50 names a call; one row per name.
-    CheckAvailability = Post "/domains/availability" as "domains.availability" {
+    CheckAvailability = Post "/domains/availability" as domains.availability {
         build: check_availability(body: AvailabilityRequest = validate::parse_availability),
         response: 200 One AvailabilityResponse,
         retry_safe: true,
         access: Limited,
     }
     /// Synchronous import of at most 25 root domains: not deduplicated by the server.
-    ImportDomains = Post "/domains/import" as "imports.create" {
+    ImportDomains = Post "/domains/import" as imports.create {
         build: import_domains(body: ImportRequest = validate::parse_import),
         response: 200 One DomainImport,
         retry_safe: false,
         access: Full,
     }
     /// The latest import holding each domain (`?domains=a.com,b.com`, at most 100).
-    LookupImports = Get "/domains/import" as "imports.lookup" {
+    LookupImports = Get "/domains/import" as imports.lookup {
         build: lookup_imports(query: ImportLookupQuery),
         response: 200 One ImportLookup,
         retry_safe: true,
         access: Read,
     }
-    RetrieveImport = Get "/domains/import/{id}" as "imports.retrieve" {
+    RetrieveImport = Get "/domains/import/{id}" as imports.retrieve {
         build: retrieve_import(id),
         response: 200 One DomainImport,
         retry_safe: true,
         access: Read,
     }
     /// Asynchronous import of at most 500 root domains; deduplicated on the sorted, unique domain set.
-    CreateImportJob = Post "/domains/import/jobs" as "imports.createJob" {
+    CreateImportJob = Post "/domains/import/jobs" as imports.create_job = "imports.createJob" {
         build: create_import_job(body: ImportJobRequest = validate::parse_import_job),
         response: 202 One DomainImport,
         retry_safe: true,
         access: Full,
     }
-    RetrieveImportJob = Get "/domains/import/jobs/{id}" as "imports.retrieveJob" {
+    RetrieveImportJob = Get "/domains/import/jobs/{id}" as imports.retrieve_job = "imports.retrieveJob" {
         build: retrieve_import_job(id),
         response: 200 One DomainImport,
         retry_safe: true,
         access: Read,
     }
     /// Inventory and connected domains.
-    ListDomains = Get "/domains" as "domains.list" {
+    ListDomains = Get "/domains" as domains.list {
         build: list_domains(query?: ListDomainsQuery),
         response: 200 Page Domain,
         retry_safe: true,
         access: Read,
     }
     /// Repoints at most 25 live domains; idempotent (domains already pointing at the URL report `completed`).
-    CreateForwarding = Post "/domains/forwarding" as "forwarding.create" {
+    CreateForwarding = Post "/domains/forwarding" as forwarding.create {
         build: create_forwarding(body: ForwardingRequest = validate::parse_forwarding),
         response: 202 One ForwardingJob,
         retry_safe: true,
         access: Full,
     }
-    RetrieveForwarding = Get "/domains/forwarding/{id}" as "forwarding.retrieve" {
+    RetrieveForwarding = Get "/domains/forwarding/{id}" as forwarding.retrieve {
         build: retrieve_forwarding(id),
         response: 200 One ForwardingJob,
         retry_safe: true,
         access: Read,
     }
     /// Deduplicated for 24 h on the byte-identical body, which the builder makes canonical; a replay answers 200 with the same order.
-    CreateOrder = Post "/orders" as "orders.create" {
+    CreateOrder = Post "/orders" as orders.create {
         build: create_order(body: CreateOrder = validate::parse_create_order),
         response: 200 One OrderReceipt,
         retry_safe: true,
@@ -421,28 +443,28 @@ endpoints! {
         ids: [bundle_id from CreateBundle, user from CreateUser],
     }
     /// Order receipts, newest first.
-    ListOrders = Get "/orders" as "orders.list" {
+    ListOrders = Get "/orders" as orders.list {
         build: list_orders(query?: ListOrdersQuery),
         response: 200 Page OrderReceipt,
         retry_safe: true,
         access: Read,
     }
     /// Pending actions needing the partner's input (`status` defaults to `open`).
-    ListPending = Get "/orders/pending" as "orders.pending" {
+    ListPending = Get "/orders/pending" as orders.pending {
         build: list_pending(query?: ListPendingQuery),
         response: 200 Page PendingAction,
         retry_safe: true,
         access: Read,
     }
     /// No body (or `{}`) cancels the whole order; `{domains: [...]}` those domains.
-    CancelOrder = Post "/orders/{id}/cancel" as "orders.cancel" {
+    CancelOrder = Post "/orders/{id}/cancel" as orders.cancel {
         build: cancel_order(id, body?: CancelOrder = validate::parse_cancel_order),
         response: 200 One OrderCancellation,
         retry_safe: false,
         access: Full,
     }
     /// Replaces one domain of a live order.
-    CreateSwap = Post "/swaps" as "swaps.create" {
+    CreateSwap = Post "/swaps" as swaps.create {
         build: create_swap(body: CreateSwap = validate::parse_create_swap),
         response: 201 One Swap,
         retry_safe: false,
@@ -452,27 +474,33 @@ endpoints! {
             UNPROCESSABLE,
         ],
     }
-    ListSwaps = Get "/swaps" as "swaps.list" {
+    ListSwaps = Get "/swaps" as swaps.list {
         build: list_swaps(query?: ListSwapsQuery),
         response: 200 Page Swap,
         retry_safe: true,
         access: Read,
     }
-    RetrieveSwap = Get "/swaps/{id}" as "swaps.retrieve" {
+    RetrieveSwap = Get "/swaps/{id}" as swaps.retrieve {
         build: retrieve_swap(id),
         response: 200 One Swap,
         retry_safe: true,
         access: Read,
     }
     /// Renames the people (inboxes) on a live domain: one swap row per inbox.
-    SwapUserNames = Post "/swaps/user_names" as "swaps.userNames" {
+    SwapUserNames = Post "/swaps/user_names" as swaps.user_names = "swaps.userNames" {
         build: swap_user_names(body: UserNameSwap = validate::parse_user_name_swap),
         response: 201 One UserNameSwaps,
         retry_safe: false,
         access: Full,
         errors: [UNPROCESSABLE],
     }
+        }
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use endpoint_table;
+
+endpoint_table!(endpoints);
 
 #[cfg(test)]
 mod tests {

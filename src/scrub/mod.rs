@@ -9,7 +9,7 @@
 //! (percent, JSON and `\u` in any hex case, HTML entities) in one pass, with
 //! a map from each decoded byte back to the source bytes it came from; the
 //! secrets are looked for in the text and in every layer (JSON inside JSON,
-//! percent inside JSON: up to [`LAYERS`] deep), and each match replaces the
+//! percent inside JSON: up to `LAYERS` deep), and each match replaces the
 //! source bytes it covers, whole escapes only. One pass decodes every kind,
 //! so a secret half percent-encoded and half raw is whole in the next layer.
 //! The secrets are decoded the same way (a password may itself hold `%41`

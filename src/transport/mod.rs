@@ -1,162 +1,127 @@
-//! The client's I/O (wasm32 only): the *global* `fetch` bound directly, as
-//! gloo-net binds it (browsers, Node ≥ 18, workerd) — gloo-net itself is
-//! larger for the same call — sleeping through `setTimeout`, time
-//! from `Date.now()` and jitter from `Math.random()`. It moves bytes and
-//! sleeps; whether to retry and how long to wait is decided in
-//! [`crate::retry`].
+//! The client's I/O, behind one trait: send one attempt (with its timeout
+//! and the caller's abort signal), sleep (abortable), the time and a random
+//! number. It moves bytes and sleeps; whether to retry and how long to wait
+//! is decided in [`crate::retry`], the loop is [`crate::client`]'s.
+//!
+//! Two implementations: the *global* `fetch` in wasm (`fetch.rs`: browsers,
+//! Node ≥ 18, workerd) and reqwest natively (`native.rs`).
 
 use crate::request::HttpRequest;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortSignal;
+use std::future::Future;
 
-#[wasm_bindgen]
-extern "C" {
-    /// The global `fetch` (not `window.fetch`): browsers, Node ≥ 18, workerd.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch(url: &str, init: &web_sys::RequestInit) -> js_sys::Promise;
-}
-
-#[wasm_bindgen(module = "/src/transport/io.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = sleep)]
-    fn sleep_js(ms: f64, signal: Option<&AbortSignal>) -> js_sys::Promise;
-
-    type Attempt;
-    #[wasm_bindgen(constructor)]
-    fn new(signal: Option<&AbortSignal>, ms: f64) -> Attempt;
-    #[wasm_bindgen(method, getter)]
-    fn signal(this: &Attempt) -> AbortSignal;
-    #[wasm_bindgen(method, js_name = timedOut)]
-    fn timed_out(this: &Attempt) -> bool;
-    #[wasm_bindgen(method)]
-    fn done(this: &Attempt);
-
-    /// The body as text, or null past `limit` bytes.
-    #[wasm_bindgen(js_name = readText)]
-    fn read_text(response: &web_sys::Response, limit: f64) -> js_sys::Promise;
-}
+#[cfg(target_arch = "wasm32")]
+mod fetch;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use fetch::Fetch;
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use native::Reqwest;
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::{AbortController, AbortSignal};
 
 /// Largest answer read (16 MiB): past it the call fails rather than
 /// holding an arbitrarily large body in memory.
-pub const MAX_ANSWER_BYTES: u32 = 16 * 1024 * 1024;
-
-/// Milliseconds since the epoch (the std clock panics in wasm32).
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-/// A number in `[0, 1)` for jitter.
-pub fn random() -> f64 {
-    js_sys::Math::random()
-}
-
-/// Sleeps `ms`; `false` when `signal` aborted the sleep.
-pub async fn sleep(ms: u64, signal: Option<&AbortSignal>) -> bool {
-    if ms == 0 {
-        return !signal.is_some_and(AbortSignal::aborted);
-    }
-    JsFuture::from(sleep_js(ms as f64, signal))
-        .await
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
-}
+pub(crate) const MAX_ANSWER_BYTES: u32 = 16 * 1024 * 1024;
 
 /// What came back: status, `Peeker-Request-Id` and the body text.
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub request_id: Option<String>,
     pub body: String,
 }
 
 /// Why no answer came back.
-pub enum NoAnswer {
+pub(crate) enum NoAnswer {
     /// The caller's signal aborted the call.
     Aborted,
     /// The per-attempt timeout fired.
     TimedOut,
-    /// The connection failed (fetch rejected, or the body could not be read).
-    Connection(String),
+    /// The connection failed. `before_send`: known to have failed before
+    /// any byte of the request left (fetch never says so).
+    Connection { message: String, before_send: bool },
     /// The answer was over [`MAX_ANSWER_BYTES`]; it was not read further.
     TooLarge,
 }
 
-/// One attempt: `request` under `base`, with `authorization` as the header
-/// value (`Bearer …`), timed out after `timeout_ms`.
-pub async fn send(
-    base: &str,
-    authorization: Option<&str>,
-    request: &HttpRequest,
-    signal: Option<&AbortSignal>,
-    timeout_ms: u32,
-) -> Result<Answer, NoAnswer> {
-    if signal.is_some_and(AbortSignal::aborted) {
-        return Err(NoAnswer::Aborted);
-    }
-    let attempt = Attempt::new(signal, f64::from(timeout_ms));
-    let result = exchange(base, authorization, request, &attempt.signal()).await;
-    let timed_out = attempt.timed_out();
-    attempt.done();
-    result.map_err(|message| {
-        if message.is_none() {
-            NoAnswer::TooLarge
-        } else if signal.is_some_and(AbortSignal::aborted) {
-            NoAnswer::Aborted
-        } else if timed_out {
-            NoAnswer::TimedOut
-        } else {
-            NoAnswer::Connection(message.unwrap_or_default())
-        }
-    })
+/// One platform's I/O.
+pub(crate) trait Transport {
+    /// What aborts a call (the caller's `AbortSignal`).
+    type Signal;
+    /// A parsed JSON answer, as the platform holds one.
+    type Json: Json;
+
+    /// Milliseconds since the epoch (the std clock panics in wasm32).
+    fn now_ms(&self) -> f64;
+
+    /// A number in `[0, 1)` for jitter.
+    fn random(&self) -> f64;
+
+    /// Sleeps `ms`; `false` when `signal` aborted the sleep.
+    fn sleep(&self, ms: u64, signal: Option<&Self::Signal>) -> impl Future<Output = bool>;
+
+    /// One attempt: `request` under `base`, with `authorization` as the
+    /// header value (`Bearer …`), timed out after `timeout_ms`.
+    fn send(
+        &self,
+        base: &str,
+        authorization: Option<&str>,
+        request: &HttpRequest,
+        signal: Option<&Self::Signal>,
+        timeout_ms: u32,
+    ) -> impl Future<Output = Result<Answer, NoAnswer>>;
 }
 
-async fn exchange(
-    base: &str,
-    authorization: Option<&str>,
-    request: &HttpRequest,
-    signal: &AbortSignal,
-) -> Result<Answer, Option<String>> {
-    // None: the answer was too large.
-    let js_err = |e: JsValue| {
-        Some(
-            js_sys::Reflect::get(&e, &JsValue::from_str("message"))
-                .ok()
-                .and_then(|m| m.as_string())
-                .unwrap_or_else(|| "fetch failed".to_owned()),
-        )
-    };
-    let headers = web_sys::Headers::new().map_err(js_err)?;
-    headers.set("Accept", "application/json").map_err(js_err)?;
-    if let Some(auth) = authorization {
-        headers.set("Authorization", auth).map_err(js_err)?;
+/// The little the client reads of a JSON answer (the availability rows, a
+/// job's status), over the platform's own JSON value.
+pub(crate) trait Json: Sized {
+    /// The parsed body (`null` for an empty one); `None` if it is not JSON.
+    fn parse(body: &str) -> Option<Self>;
+    /// A member of an object.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// A string's text.
+    fn text(&self) -> Option<String>;
+    /// An array's items (none for anything else).
+    fn into_items(self) -> Vec<Self>;
+    /// A row the server did not send.
+    fn absent() -> Self;
+    /// `{domain, available: false, reason: "invalid"}`.
+    fn invalid_row(name: &str) -> Self;
+    /// An array of `items`.
+    fn array(items: Vec<Self>) -> Self;
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Json for serde_json::Value {
+    fn parse(body: &str) -> Option<Self> {
+        if body.is_empty() {
+            return Some(serde_json::Value::Null);
+        }
+        serde_json::from_str(body).ok()
     }
-    let init = web_sys::RequestInit::new();
-    init.set_method(request.method.as_str());
-    init.set_signal(Some(signal));
-    if let Some(bytes) = &request.body {
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(js_err)?;
-        init.set_body(&js_sys::Uint8Array::from(bytes.as_slice()));
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object().and_then(|o| o.get(key)).cloned()
     }
-    init.set_headers(&headers);
-    let response: web_sys::Response = JsFuture::from(fetch(&request.url(base), &init))
-        .await
-        .map_err(js_err)?
-        .unchecked_into();
-    let status = response.status();
-    let request_id = response.headers().get("Peeker-Request-Id").ok().flatten();
-    let text = JsFuture::from(read_text(&response, f64::from(MAX_ANSWER_BYTES)))
-        .await
-        .map_err(js_err)?;
-    if text.is_null() {
-        return Err(None);
+    fn text(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
     }
-    let body = text.as_string().unwrap_or_default();
-    Ok(Answer {
-        status,
-        request_id,
-        body,
-    })
+    fn into_items(self) -> Vec<Self> {
+        match self {
+            serde_json::Value::Array(items) => items,
+            _ => Vec::new(),
+        }
+    }
+    fn absent() -> Self {
+        serde_json::Value::Null
+    }
+    fn invalid_row(name: &str) -> Self {
+        crate::json::object(vec![
+            ("domain", name.into()),
+            ("available", false.into()),
+            ("reason", "invalid".into()),
+        ])
+    }
+    fn array(items: Vec<Self>) -> Self {
+        serde_json::Value::Array(items)
+    }
 }

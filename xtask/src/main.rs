@@ -100,6 +100,7 @@ fn test() -> util::Result {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--all-features",
         "--",
         "-D",
         "warnings",
@@ -119,6 +120,24 @@ fn test() -> util::Result {
 
     step("native unit, fixture and property tests");
     cargo(&["test", "--workspace"])?;
+    step("the native client (feature native): the client suite against the sandbox, the examples");
+    cargo(&[
+        "test",
+        "-p",
+        "peeker-partner",
+        "--features",
+        "native",
+        "--test",
+        "native_client",
+    ])?;
+    cargo(&[
+        "build",
+        "-p",
+        "peeker-partner",
+        "--examples",
+        "--features",
+        "native",
+    ])?;
 
     step("wasm-bindgen-test in Node");
     build::wasm_tests(false)?;
