@@ -27,6 +27,21 @@ pub const HEADER_SIGNATURE: &str = "Peeker-Signature";
 /// Five minutes either way, the contract's default (docs/contract.md#webhook-signatures).
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 
+// The JS verifier reads these options; this type is their one description,
+// from which the package's TypeScript comes.
+/// Options of `verifyWebhook`.
+#[derive(Debug, Clone, PartialEq, Default, schemars::JsonSchema)]
+#[schemars(rename_all = "camelCase")]
+pub struct VerifyWebhookOptions {
+    /// Accepted clock difference either way, in seconds.
+    #[schemars(skip_serializing_if = "Option::is_none", with = "u64")]
+    #[schemars(extend("default" = DEFAULT_TOLERANCE_SECS))]
+    pub tolerance_seconds: Option<u64>,
+    /// The current time in Unix seconds. Default: now.
+    #[schemars(skip_serializing_if = "Option::is_none", with = "u64")]
+    pub now: Option<u64>,
+}
+
 /// The `code` values a [`WebhookError`] can carry.
 pub mod codes {
     pub const MISSING_HEADER: &str = "missing_header";

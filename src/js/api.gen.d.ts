@@ -30,8 +30,9 @@ export interface CreateBundle {
   monthly_sending_volume: number;
   google_percent?: number | null;
   microsoft_percent?: number | null;
+  /** Default: false. */
   send_on_weekends?: boolean | null;
-  /** 2 or 3. */
+  /** 2 or 3. Default: 2. */
   google_inboxes_per_domain?: number | null;
 }
 
@@ -78,6 +79,7 @@ export type BundleStatus = "active" | "archived" | "deleted" | (string & {});
 /** Query of `GET /bundles`. */
 export interface ListBundlesQuery {
   status?: "active" | "archived" | null;
+  /** Default: 25. */
   per_page?: number | null;
   page_token?: string | null;
 }
@@ -151,6 +153,7 @@ export interface SequencerRoute {
 export interface ListUsersQuery {
   email?: string | null;
   status?: "active" | "deleted" | null;
+  /** Default: 25. */
   per_page?: number | null;
   page_token?: string | null;
 }
@@ -271,6 +274,7 @@ export interface ListDomainsQuery {
   user_email?: string | null;
   usable_for?: "google" | "microsoft" | null;
   status?: string | null;
+  /** Default: 25. */
   per_page?: number | null;
   page_token?: string | null;
 }
@@ -337,6 +341,7 @@ export interface CreateOrder {
   bundle_id?: string | null;
   google_licenses?: number | null;
   microsoft_licenses?: number | null;
+  /** Default: 2. */
   google_inboxes_per_domain?: number | null;
   sequencer: OrderSequencer;
   domains: OrderDomain[];
@@ -421,6 +426,7 @@ export interface ListOrdersQuery {
   user_email?: string | null;
   bundle_id?: string | null;
   status?: "in_progress" | "completed" | "failed" | "action_required" | "cancel_scheduled" | "cancelled" | null;
+  /** Default: 25. */
   per_page?: number | null;
   page_token?: string | null;
 }
@@ -431,7 +437,9 @@ export interface ListPendingQuery {
   /** `usr_…` id or email. */
   user?: string | null;
   domain_id?: string | null;
+  /** Default: "open". */
   status?: "open" | "resolved" | null;
+  /** Default: 25. */
   per_page?: number | null;
   page_token?: string | null;
 }
@@ -535,6 +543,7 @@ export interface ListSwapsQuery {
   order_id?: string | null;
   domain_id?: string | null;
   status?: "created" | "in_progress" | "completed" | "failed" | "action_required" | null;
+  /** Default: 25. */
   per_page?: number | null;
   page_token?: string | null;
 }
@@ -682,6 +691,14 @@ export interface ApiError {
   /** The request field at fault, when there is one. */
   field?: string | null;
   details?: Record<string, unknown>;
+}
+
+/** Options of `verifyWebhook`. */
+export interface VerifyWebhookOptions {
+  /** Accepted clock difference either way, in seconds. Default: 300. */
+  toleranceSeconds?: number;
+  /** The current time in Unix seconds. Default: now. */
+  now?: number;
 }
 
 /** `{"data": ...}`: every success body wraps its resource. */

@@ -75,24 +75,6 @@ export interface EndpointMatch {
   params: Record<string, string>;
 }
 
-/**
- * The endpoint `method path` names (`path` relative to the base URL, still
- * percent-encoded, without the query), or null. Empty segments, trailing
- * slashes, `.`/`..`, percent-encoded `/`, `\` or `.` never match.
- */
-export function matchEndpoint(method: string, path: string): EndpointMatch | null;
-
-/**
- * `text` with every secret replaced by `[redacted]`, in every form a server
- * may echo it: raw, JSON, Go, percent and HTML escapes (several layers, any
- * case) and base64.
- */
-export function redactSecrets(text: string, secrets: string[]): string;
-
-/** The API's error envelope for problems: the first is the error, all of them in `details.problems`. */
-export function problemEnvelope(problems: Problem[]): {
-  error: { code: string; message: string; field?: string; details?: Record<string, unknown> };
-};
 "#;
 
 type JsResult = Result<JsValue, JsValue>;
@@ -169,9 +151,14 @@ pub fn verify_browser_token(token: JsValue, secrets: JsValue, options: JsValue) 
     to_js(&claims)
 }
 
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = matchEndpoint, skip_typescript)]
-pub fn match_endpoint(method: JsValue, path: JsValue) -> JsValue {
+/// The endpoint `method path` names (`path` relative to the base URL, still
+/// percent-encoded, without the query), or null. Empty segments, trailing
+/// slashes, `.`/`..`, percent-encoded `/`, `\` or `.` never match.
+#[wasm_bindgen(js_name = matchEndpoint, unchecked_return_type = "EndpointMatch | null")]
+pub fn match_endpoint(
+    #[wasm_bindgen(unchecked_param_type = "string")] method: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] path: JsValue,
+) -> JsValue {
     let (Some(method), Some(path)) = (method.as_string(), path.as_string()) else {
         return JsValue::NULL;
     };
@@ -192,9 +179,11 @@ pub fn match_endpoint(method: JsValue, path: JsValue) -> JsValue {
     found.into()
 }
 
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = problemEnvelope, skip_typescript)]
-pub fn problem_envelope(problems: JsValue) -> JsResult {
+/// The API's error envelope for problems: the first is the error, all of them in `details.problems`.
+#[wasm_bindgen(js_name = problemEnvelope, unchecked_return_type = "ErrorEnvelope")]
+pub fn problem_envelope(
+    #[wasm_bindgen(unchecked_param_type = "Problem[]")] problems: JsValue,
+) -> JsResult {
     let value = from_js(&problems, "problems").map_err(|e| fail(&e))?;
     let problems = problems_of(value).ok_or_else(|| {
         fail(
@@ -236,9 +225,14 @@ fn problems_of(value: serde_json::Value) -> Option<Vec<Problem>> {
     Some(problems)
 }
 
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = redactSecrets, skip_typescript)]
-pub fn redact_secrets(text: JsValue, secrets: JsValue) -> String {
+/// `text` with every secret replaced by `[redacted]`, in every form a server
+/// may echo it: raw, JSON, Go, percent and HTML escapes (several layers, any
+/// case) and base64.
+#[wasm_bindgen(js_name = redactSecrets)]
+pub fn redact_secrets(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] secrets: JsValue,
+) -> String {
     let secrets: Vec<String> = match from_js(&secrets, "secrets") {
         Ok(serde_json::Value::Array(items)) => items
             .into_iter()

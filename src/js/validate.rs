@@ -77,15 +77,7 @@ pub fn validate_forwarding(
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const DOMAIN_NAMES_TS: &str = r#"
-/**
- * A domain name as people read it (UTS #46 ToUnicode, as browsers show it):
- * `displayDomain("xn--mnchen-3ya.de")` is `"münchen.de"`. Show this; send
- * the A-label (what the validators and `buildRequest` send). A name that is
- * not a valid domain name is returned as given.
- */
-export function displayDomain(name: string): string;
-
+const DOMAIN_WARNING_TS: &str = r#"
 /**
  * A warning about a domain name the SDK accepts: `mixed_script` when one
  * label mixes scripts the way look-alike (spoofed) names do (UTS #39's
@@ -103,22 +95,20 @@ export interface DomainWarning {
   scripts: string[];
   message: string;
 }
-
-/**
- * The warnings for a domain name, `[]` when there are none, and for a name
- * the validators refuse (their problem says why).
- */
-export function domainWarnings(name: string): DomainWarning[];
 "#;
 
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = displayDomain, skip_typescript)]
+/// A domain name as people read it (UTS #46 ToUnicode, as browsers show it):
+/// `displayDomain("xn--mnchen-3ya.de")` is `"münchen.de"`. Show this; send
+/// the A-label (what the validators and `buildRequest` send). A name that is
+/// not a valid domain name is returned as given.
+#[wasm_bindgen(js_name = displayDomain)]
 pub fn display_domain(name: &str) -> String {
     validate::display_domain(name)
 }
 
-/// See the TypeScript declaration above.
-#[wasm_bindgen(js_name = domainWarnings, skip_typescript)]
+/// The warnings for a domain name, `[]` when there are none, and for a name
+/// the validators refuse (their problem says why).
+#[wasm_bindgen(js_name = domainWarnings, unchecked_return_type = "DomainWarning[]")]
 pub fn domain_warnings(name: &str) -> JsResult {
     to_js(&validate::domain_warnings(name))
 }

@@ -38,14 +38,6 @@ ship_js! {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
-/** Options of `verifyWebhook`. */
-export interface VerifyWebhookOptions {
-  /** Accepted clock difference either way, in seconds. Default 300. */
-  toleranceSeconds?: number;
-  /** The current time in Unix seconds. Default: now. */
-  now?: number;
-}
-
 /** Header names as sent; any case works. */
 export type WebhookHeadersInit = Headers | Record<string, string | string[] | undefined>;
 

@@ -2,7 +2,7 @@
 
 use super::decode::{json_body, parsed};
 use super::paging::{self, ListSpec, Order};
-use super::{data, Answer, Fail, Req};
+use super::{data, found, Answer, Fail, Req};
 use crate::{App, Write};
 use peeker_partner::model::*;
 use peeker_partner::request;
@@ -30,10 +30,7 @@ pub fn list(app: &App, r: &Req<'_>) -> Answer {
 }
 
 pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
-    app.read(|st| match st.bundles.get(r.id) {
-        Some(b) => data(200, b),
-        None => Err(Fail::not_found(None, "bundle", r.id)),
-    })
+    app.read(|st| found(st.bundles.get(r.id), "bundle", r.id))
 }
 
 /// A bundle an order used is archived; any other is deleted.

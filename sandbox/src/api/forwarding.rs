@@ -2,7 +2,7 @@
 
 use super::decode::{json_body, parsed};
 use super::pictures::host_of;
-use super::{data, Answer, Fail, Req};
+use super::{data, found, Answer, Req};
 use crate::state::{is_live, to_value, Ctx, State, TaskKind};
 use crate::{App, Write};
 use peeker_partner::model::*;
@@ -56,10 +56,7 @@ pub async fn create(app: &Arc<App>, r: &Req<'_>) -> Answer {
 }
 
 pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
-    app.read(|st| match st.forwarding.get(r.id) {
-        Some(j) => data(200, j),
-        None => Err(Fail::not_found(None, "forwarding job", r.id)),
-    })
+    app.read(|st| found(st.forwarding.get(r.id), "forwarding job", r.id))
 }
 
 /// The job's timed step: live domains are repointed, or all fail for the

@@ -4,7 +4,7 @@
 
 use super::decode::{json_body, parsed, query_json};
 use super::swaps::lifecycle::release_swaps_waiting_for;
-use super::{data, Answer, Fail, Req};
+use super::{data, found, Answer, Req};
 use crate::state::{has_label, to_value, Ctx, State, TaskKind};
 use crate::{App, Write};
 use peeker_partner::model::*;
@@ -53,10 +53,7 @@ pub async fn create_job(app: &Arc<App>, r: &Req<'_>) -> Answer {
 
 /// `GET /domains/import/{id}` and `/jobs/{id}` both find any import.
 pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
-    app.read(|st| match st.imports.get(r.id) {
-        Some(i) => data(200, i),
-        None => Err(Fail::not_found(None, "import", r.id)),
-    })
+    app.read(|st| found(st.imports.get(r.id), "import", r.id))
 }
 
 /// `GET /domains/import?domains=a,b`: the newest import holding each name.

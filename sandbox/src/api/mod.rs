@@ -53,6 +53,14 @@ pub fn data<T: Serialize>(status: u16, value: T) -> Answer {
     Ok((status, json!({ "data": value })))
 }
 
+/// A retrieve's answer: the record found by its id, or 404 naming `what`.
+pub fn found<T: Serialize>(record: Option<T>, what: &str, id: &str) -> Answer {
+    match record {
+        Some(record) => data(200, record),
+        None => Err(Fail::not_found(None, what, id)),
+    }
+}
+
 /// Answers one request.
 pub async fn handle(app: &Arc<App>, r: &Req<'_>) -> Answer {
     use Endpoint as E;

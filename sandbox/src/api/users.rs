@@ -2,7 +2,7 @@
 
 use super::decode::{json_body, parsed};
 use super::paging::{self, ListSpec, Order};
-use super::{data, Answer, Fail, Req};
+use super::{data, found, Answer, Fail, Req};
 use crate::state::State;
 use crate::{App, Write};
 use peeker_partner::error::codes;
@@ -34,10 +34,7 @@ pub fn list(app: &App, r: &Req<'_>) -> Answer {
 }
 
 pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
-    app.read(|st| match st.users.get(r.id) {
-        Some(u) => data(200, u),
-        None => Err(Fail::not_found(None, "user", r.id)),
-    })
+    app.read(|st| found(st.users.get(r.id), "user", r.id))
 }
 
 /// Marks the user deleted and frees its email.

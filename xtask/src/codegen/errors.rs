@@ -80,6 +80,21 @@ fn body(members: &str) -> String {
     }
 }
 
+/// Every class of the table, with the members `pick` takes (JS or TS).
+fn write_classes(out: &mut String, pick: fn((String, String)) -> String) {
+    for class in CLASSES {
+        let members = members(class.name).map(pick).unwrap_or_default();
+        let _ = write!(
+            out,
+            "\n/** {} */\nexport class {} extends {} {}\n",
+            class_doc(class),
+            class.name,
+            class.parent,
+            body(&members)
+        );
+    }
+}
+
 pub fn errors_js() -> String {
     let mut out = format!(
         "// {HEADER}.\n\
@@ -87,17 +102,7 @@ pub fn errors_js() -> String {
          // through makeError, naming the class; the package entries re-export this very\n\
          // module so `instanceof` works for callers.\n"
     );
-    for class in CLASSES {
-        let js = members(class.name).map(|m| m.0).unwrap_or_default();
-        let _ = write!(
-            out,
-            "\n/** {} */\nexport class {} extends {} {}\n",
-            class_doc(class),
-            class.name,
-            class.parent,
-            body(&js)
-        );
-    }
+    write_classes(&mut out, |m| m.0);
     out.push_str("\nconst CLASSES = {\n");
     for class in CLASSES {
         let _ = writeln!(out, "  {},", class.name);
@@ -141,17 +146,7 @@ pub fn errors_ts() -> String {
     let mut out = format!(
         "// {HEADER}.\nimport type {{ ErrorCode, Problem, WebhookErrorCode }} from \"./peeker_partner.js\";\n"
     );
-    for class in CLASSES {
-        let ts = members(class.name).map(|m| m.1).unwrap_or_default();
-        let _ = write!(
-            out,
-            "\n/** {} */\nexport class {} extends {} {}\n",
-            class_doc(class),
-            class.name,
-            class.parent,
-            body(&ts)
-        );
-    }
+    write_classes(&mut out, |m| m.1);
     out
 }
 

@@ -53,6 +53,7 @@ impl Api {
         g.subschema_for::<peeker_partner::model::ErrorEnvelope>();
         g.subschema_for::<peeker_partner::model::Links>();
         g.subschema_for::<peeker_partner::model::Meta>();
+        g.subschema_for::<peeker_partner::webhook::VerifyWebhookOptions>();
     }
 
     pub fn definitions(&self) -> Map<String, Value> {

@@ -24,6 +24,17 @@ pub fn description(schema: &Value) -> Option<&str> {
     schema.get("description").and_then(Value::as_str)
 }
 
+/// A property's description, ending with its default when the schema has one.
+fn with_default(prop: &Value) -> Option<String> {
+    let text = description(prop).map(str::trim).filter(|t| !t.is_empty());
+    match (text, prop.get("default")) {
+        (text, Some(default)) => {
+            Some(text.map_or(String::new(), |t| format!("{t} ")) + &format!("Default: {default}."))
+        }
+        (text, None) => text.map(str::to_owned),
+    }
+}
+
 /// One named definition: an interface for an object, else a type alias.
 pub fn declare(out: &mut String, name: &str, schema: &Value) {
     out.push('\n');
@@ -51,7 +62,7 @@ fn object_ts(schema: &Value, indent: &str, ns: &str) -> String {
     let inner = format!("{indent}  ");
     let mut out = String::from("{\n");
     for (key, prop) in props {
-        doc(&mut out, &inner, description(prop));
+        doc(&mut out, &inner, with_default(prop).as_deref());
         let opt = if required.contains(key.as_str()) {
             ""
         } else {

@@ -7,7 +7,7 @@ use super::availability::{resolve, split_failure, Source};
 use super::decode::{json_body, parsed};
 use super::paging::{self, ListSpec, Order};
 use super::pictures::picture_is_public;
-use super::{data, Answer, Fail, Req};
+use super::{data, found, Answer, Fail, Req};
 use crate::state::{to_value, Ctx, State, SwapRec, TaskKind};
 use crate::{App, Write};
 use peeker_partner::error::codes;
@@ -46,10 +46,7 @@ pub fn list(app: &App, r: &Req<'_>) -> Answer {
 }
 
 pub fn retrieve(app: &App, r: &Req<'_>) -> Answer {
-    app.read(|st| match st.swaps.get(r.id) {
-        Some(s) => data(200, &s.swap),
-        None => Err(Fail::not_found(None, "swap", r.id)),
-    })
+    app.read(|st| found(st.swaps.get(r.id).map(|s| &s.swap), "swap", r.id))
 }
 
 /// `POST /swaps`.
