@@ -215,14 +215,7 @@ impl CustomerRequest {
 
     fn collect_references(&mut self) {
         use Endpoint::*;
-        let path_kind = match self.endpoint {
-            RetrieveUser | UpdateUser | DeleteUser => Some(Kind::User),
-            RetrieveImport | RetrieveImportJob => Some(Kind::Import),
-            RetrieveForwarding => Some(Kind::Forwarding),
-            CancelOrder => Some(Kind::Order),
-            RetrieveSwap => Some(Kind::Swap),
-            _ => None,
-        };
+        let path_kind = super::rules::path_record(self.endpoint);
         if let (Some(kind), Some(id)) = (path_kind, self.id.clone()) {
             // A customer's own user id needs no look-up.
             if !(kind == Kind::User && self.customer == Customer::Id(id.clone())) {

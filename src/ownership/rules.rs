@@ -1,5 +1,6 @@
 //! What a customer token may do with each endpoint.
 
+use super::Kind;
 use crate::request::Endpoint;
 
 /// What a customer token may do with an endpoint.
@@ -25,6 +26,26 @@ pub fn rule(endpoint: Endpoint) -> Rule {
         | LookupImports | RetrieveImport | CreateImportJob | RetrieveImportJob | ListDomains
         | CreateForwarding | RetrieveForwarding | CreateOrder | ListOrders | ListPending
         | CancelOrder | CreateSwap | ListSwaps | RetrieveSwap | SwapUserNames => Rule::Customer,
+    }
+}
+
+/// The kind of record an endpoint's `{id}` names, checked against the
+/// customer for [`Rule::Customer`] endpoints (exhaustive, like [`rule`]: a new
+/// endpoint with an id in its path cannot skip the check by omission).
+pub fn path_record(endpoint: Endpoint) -> Option<Kind> {
+    use Endpoint::*;
+    match endpoint {
+        RetrieveUser | UpdateUser | DeleteUser => Some(Kind::User),
+        RetrieveImport | RetrieveImportJob => Some(Kind::Import),
+        RetrieveForwarding => Some(Kind::Forwarding),
+        CancelOrder => Some(Kind::Order),
+        RetrieveSwap => Some(Kind::Swap),
+        // Bundles belong to the account, not to a customer.
+        RetrieveBundle | UpdateBundle | DeleteBundle => None,
+        // No id in the path.
+        Me | CreateBundle | ListBundles | CheckAvailability | CreateUser | ListUsers
+        | ImportDomains | LookupImports | CreateImportJob | ListDomains | CreateForwarding
+        | CreateOrder | ListOrders | ListPending | CreateSwap | ListSwaps | SwapUserNames => None,
     }
 }
 
