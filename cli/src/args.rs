@@ -1,6 +1,6 @@
 //! The command line: every command, its flags and its examples.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Where a running sandbox listens when no `--sandbox-url` is given.
@@ -10,18 +10,25 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  done (verify: the delivery verifies)
   1  failed (a request, a wait or a file)
-  2  usage: a flag or an argument is wrong
+  2  usage: a flag or an argument is wrong, or a resource command's input
+     did not validate (nothing was sent)
   3  verify: the delivery does not verify";
 
 /// peeker: the Peeker Partner API from a terminal. A local sandbox of the
-/// API, webhooks forwarded to your dev server, events on demand, and why a
-/// signature does not verify.
+/// API, webhooks forwarded to your dev server, events on demand, why a
+/// signature does not verify, and a command per endpoint
+/// (`peeker orders create --data @order.json`).
 #[derive(Parser)]
 #[command(name = "peeker", version, after_help = EXIT_CODES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Every command: those below and one per endpoint (`crate::resources`).
+pub fn command() -> clap::Command {
+    crate::resources::augment(Cli::command())
 }
 
 /// The commands.
