@@ -184,7 +184,8 @@ impl Domains<'_> {
 
 impl Imports<'_> {
     /// Polls `GET /domains/import/{id}` until `completed` or `failed`
-    /// ([`CallOptions::poll_interval`], [`CallOptions::max_wait`]).
+    /// ([`CallOptions::poll_interval`](super::CallOptions::poll_interval),
+    /// [`CallOptions::max_wait`](super::CallOptions::max_wait)).
     pub async fn wait(&self, id: &str) -> Result<DataEnvelope<DomainImport>, Error> {
         self.client.wait_for("imports.wait", Poll::Import, id).await
     }

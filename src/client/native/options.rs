@@ -14,8 +14,9 @@ pub type RetryHook = Arc<dyn Fn(&RetryInfo) + Send + Sync>;
 /// The progress hook of [`CallOptions::on_progress`]: `(done, total)`.
 pub type ProgressHook = Arc<dyn Fn(usize, usize) + Send + Sync>;
 
-/// The options of [`PeekerClient::new`], with the JS client's defaults
-/// and ranges (`src/options.rs`). `Debug` never shows the key or token.
+/// The options of [`PeekerClient::new`](super::PeekerClient::new), with
+/// the JS client's defaults and ranges (`src/options.rs`). `Debug` never
+/// shows the key or token.
 #[derive(Clone)]
 pub struct ClientOptions {
     /// `pk_test_…` or `pk_live_…`. May be left out only with a `base_url`
@@ -76,11 +77,11 @@ impl fmt::Debug for ClientOptions {
     }
 }
 
-/// Per-call options ([`PeekerClient::with`]): each one left `None` is the
-/// client's (or the default).
+/// Per-call options ([`PeekerClient::with`](super::PeekerClient::with)):
+/// each one left `None` is the client's (or the default).
 #[derive(Clone, Default)]
 pub struct CallOptions {
-    /// Aborts the call ([`AbortController::signal`]).
+    /// Aborts the call ([`AbortController::signal`](super::AbortController::signal)).
     pub signal: Option<AbortSignal>,
     /// Per attempt.
     pub timeout: Option<Duration>,
