@@ -5,7 +5,7 @@ use crate::exit::Outcome;
 use crate::term::Spinner;
 use clap::ArgMatches;
 use peeker_partner::client::{ClientOptions, PeekerClient};
-use peeker_partner::request::Args;
+use peeker_partner::request::{Args, Endpoint};
 
 /// Calls the command's client method and prints the answer.
 pub async fn run(a: Action, m: &ArgMatches) -> Outcome {
@@ -37,8 +37,20 @@ pub async fn run(a: Action, m: &ArgMatches) -> Outcome {
     };
     let _spinner = matches!(a.target, Target::Wait(..))
         .then(|| Spinner::start(&format!("waiting: {}", a.invocation())));
+    let id = input::id(m);
+    // `--json` prints the body as the API sent it; availability's several
+    // calls and the waits' polls have no one body, so their rows are printed.
+    let raw = json && matches!(a.target, Target::Endpoint(e) if e != Endpoint::CheckAvailability);
+    if raw {
+        let body = client
+            .call_raw(a.client_name, id.as_deref(), arg)
+            .await
+            .map_err(|e| print::error(&e))?;
+        println!("{body}");
+        return Ok(());
+    }
     let answer = client
-        .call(a.client_name, input::id(m).as_deref(), arg)
+        .call(a.client_name, id.as_deref(), arg)
         .await
         .map_err(|e| print::error(&e))?;
     drop(_spinner);

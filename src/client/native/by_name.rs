@@ -45,6 +45,28 @@ impl PeekerClient {
         }
     }
 
+    /// [`PeekerClient::call`] for one endpoint, answering the body exactly as
+    /// the API sent it (what `peeker <resource> <action> --json` prints):
+    /// the same validation, bytes and retries, no reading into the model.
+    pub async fn call_raw(
+        &self,
+        name: &str,
+        id: Option<&str>,
+        arg: Value,
+    ) -> Result<String, Error> {
+        match Endpoint::from_client_name(name) {
+            Some(e) => {
+                let id = Some(id.unwrap_or_default());
+                self.one_as(e, id, Ok(arg), |_, body| Ok(body.to_owned()))
+                    .await
+            }
+            None => Err(Error::invalid_option(bad_option(
+                "",
+                &format!("no endpoint is called {name:?}"),
+            ))),
+        }
+    }
+
     /// The pages of a list method by its name (`"orders.list"`), as JSON:
     /// each page read into the model's type first.
     pub fn list(&self, name: &str, query: Value) -> Pages<Value> {
