@@ -12,6 +12,7 @@ import * as ppWebhooks from "peeker-partner/webhooks";
 import { clientRows } from "./client.mjs";
 import { bundledSizeRows, edgeBenchRows, importCostRows } from "./edge.mjs";
 import { printTable } from "./table.mjs";
+import { printStartup } from "./startup.mjs";
 
 const rows = [];
 const row = (measure, value, peer = "", ratio = "", goal = "", ok = "") =>
@@ -176,4 +177,6 @@ rows.push(...(await clientRows()));
 
 // ---- print -------------------------------------------------------------------
 printTable(rows);
+// ---- page start-up in a throttled browser, its own table ------------------------
+await printStartup();
 console.log(`\nNode ${process.version}, ${new Date().toISOString()}; medians of timed batches.`);
