@@ -3,7 +3,7 @@
 // inspector attached, as a deployed Worker runs) and in headless Chromium,
 // interleaved rounds of thousands of calls each.
 //
-//   node bench/edge.mjs            prints both tables (or: workerd, chromium, size, import)
+//   node bench/edge.mjs            prints both tables (or: workerd, chromium, size)
 //   import { edgeBenchRows }       rows for bench/run.mjs
 import { createServer } from "node:http";
 import { basename, join, resolve } from "node:path";
@@ -179,44 +179,6 @@ export async function bundledSizeRows() {
   return rows;
 }
 
-/**
- * What a browser entry costs at import besides its download: decoding the
- * inlined LZMA wasm (src/js/unlzma.js), first call on a fresh page (the
- * decoder not yet optimised, as at a real import), against compiling the
- * decoded module (`new WebAssembly.Module`, as the entry does). Median of 5
- * pages per entry.
- */
-export async function importCostRows() {
-  const decoder = (await readFile(join(ROOT, "src/js/unlzma.js"), "utf8")).replace("export function", "function");
-  const browser = await launch();
-  const rows = [];
-  try {
-    for (const [entry, stem] of [["peeker-partner/webhooks", "peeker_webhooks"], ["peeker-partner/validate", "peeker_validate"],
-      ["peeker-partner", "peeker_partner"]]) {
-      const b64 = (await readFile(join(ROOT, `pkg/${stem}_bg.wasm.b64.js`), "utf8")).match(/"([A-Za-z0-9+/=]+)"/)[1];
-      const runs = [];
-      for (let i = 0; i < 5; i++) {
-        const page = await browser.newPage();
-        runs.push(await page.evaluate(`(() => {
-          ${decoder}
-          const packed = Uint8Array.from(atob(${JSON.stringify(b64)}), (c) => c.charCodeAt(0));
-          const t0 = performance.now(), wasm = unlzma(packed), t1 = performance.now();
-          new WebAssembly.Module(wasm);
-          return [t1 - t0, performance.now() - t1];
-        })()`));
-        await page.close();
-      }
-      const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[2];
-      const [decode, compile] = [median(0), median(1)];
-      rows.push({ measure: `${entry}: decoding its inlined wasm at import (Chromium, first call)`, value: `${decode.toFixed(1)} ms`,
-        peer: `compiling it ${compile.toFixed(1)} ms`, ratio: `${(decode / compile).toFixed(2)}×`, goal: "", ok: "" });
-    }
-  } finally {
-    await browser.close();
-  }
-  return rows;
-}
-
 // playwright drives the page over a DevTools connection: a debugger is
 // attached (a thrown Error costs several µs more), so no targets there.
 const CHROMIUM = "Chromium (DevTools attached)";
@@ -230,7 +192,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = which === "workerd" ? await workerdRows()
     : which === "chromium" ? edgeRows(CHROMIUM, SIZE, await chromiumMicros(), { targets: false })
     : which === "size" ? await bundledSizeRows()
-    : which === "import" ? await importCostRows()
     : [...(await bundledSizeRows()), ...(await edgeBenchRows())];
   printTable(rows);
 }

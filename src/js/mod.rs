@@ -28,9 +28,9 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-// The browser entries' synchronous LZMA decoder, which their auto-init code
-// imports (no Rust calls it): named here so that wasm-bindgen ships it with
-// every build.
+// The synchronous LZMA decoder of the browser entries that inline their wasm
+// LZMA-compressed, which their auto-init code imports (no Rust calls it):
+// named here so that wasm-bindgen ships it with every build.
 #[wasm_bindgen(module = "/src/js/unlzma.js")]
 extern "C" {
     #[allow(dead_code)]
