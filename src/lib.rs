@@ -14,10 +14,10 @@
 
 #[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod client;
-#[cfg(feature = "webhooks")]
-pub mod diagnose;
 #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
 pub mod client;
+#[cfg(feature = "webhooks")]
+pub mod diagnose;
 pub mod error;
 mod first_seen;
 pub mod hmac;
