@@ -146,6 +146,11 @@ fn test() -> util::Result {
         ],
     )?;
     worker::test()?;
+    // The debug binary `cargo test` built: the release profile's LTO costs
+    // minutes, and `cargo xtask cli-npm` packs the release one.
+    cli_npm::package(cli_npm::Profile::Debug)?;
+    step("peeker from npm: installed offline with no Rust on PATH, then sandbox, listen, trigger (tests/cli/)");
+    run_in(&root, "node", &["--test", "tests/cli/"])?;
     step("the sandbox against openapi.json (schemathesis)");
     fuzz_api::run(10)?;
     step("clients generated from openapi.json (TypeScript, Python) against the sandbox");
