@@ -20,15 +20,20 @@ pub struct SystemClock {
 
 impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
-        let real = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        real.saturating_add(self.offset_ms.load(Ordering::Relaxed))
+        wall_ms().saturating_add(self.offset_ms.load(Ordering::Relaxed))
     }
     fn advance_ms(&self, ms: i64) {
         self.offset_ms.fetch_add(ms.max(0), Ordering::Relaxed);
     }
+}
+
+/// The machine's time, never moved: what a webhook receiver checks
+/// `Peeker-Timestamp` against.
+pub fn wall_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 /// A clock that only moves when told to; for unit tests.

@@ -68,8 +68,10 @@ pub async fn run_deliveries(app: Arc<App>, mut stop: watch::Receiver<bool>) {
 }
 
 /// Signs at send time (`Peeker-Timestamp` is when it was signed) and posts.
+/// The machine's time, not the sandbox clock: the receiver checks the
+/// timestamp against its own clock, which `/_sandbox/clock` does not move.
 async fn post(app: &App, url: &str, send: &Send) -> Result<u16, String> {
-    let ts = app.now().div_euclid(1000).to_string();
+    let ts = crate::clock::wall_ms().div_euclid(1000).to_string();
     let sig = webhook::sign(app.cfg.webhook_secret.as_bytes(), &ts, send.body.as_bytes());
     app.http
         .post(url)

@@ -6,6 +6,7 @@
 //! `wasm-opt` from the npm `binaryen` package), Debian's chromium.
 
 mod build;
+mod cli_npm;
 mod codegen;
 mod demo;
 mod fuzz_api;
@@ -41,6 +42,11 @@ cargo xtask <command>
   fuzz-api [EXAMPLES]
           schemathesis against a running peeker-sandbox with openapi.json
           (default 100 examples per operation; `test` runs 10)
+  cli-npm [--debug]
+          build `peeker` (release; --debug for a quick local try) and write
+          its npm packages into target/cli-npm/: the host's platform package
+          and the wrapper `peeker-cli`, both packed (npm/release.json lists
+          every platform)
   fuzz [SECONDS]
           run the cargo-fuzz target for webhook header and envelope parsing
           for a bounded time (default 60 s)
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Some("docs") => docs(),
         Some("load") => load(),
         Some("openapi-clients") => openapi_clients::run(),
+        Some("cli-npm") => cli_npm::run(&args[1..]),
         Some("fuzz-api") => match args.get(1).map_or(Ok(100), |n| n.parse::<u32>()) {
             Ok(n) => fuzz_api::run(n),
             Err(_) => Err("fuzz-api takes a number of examples per operation".into()),
@@ -158,6 +165,11 @@ fn test() -> util::Result {
         ],
     )?;
     worker::test()?;
+    // The debug binary `cargo test` built: the release profile's LTO costs
+    // minutes, and `cargo xtask cli-npm` packs the release one.
+    cli_npm::package(cli_npm::Profile::Debug)?;
+    step("peeker from npm: installed offline with no Rust on PATH, then sandbox, listen, trigger (tests/cli/)");
+    run_in(&root, "node", &["--test", "tests/cli/"])?;
     step("the sandbox against openapi.json (schemathesis)");
     fuzz_api::run(10)?;
     step("clients generated from openapi.json (TypeScript, Python) against the sandbox");

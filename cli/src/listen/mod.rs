@@ -44,8 +44,9 @@ pub async fn run(args: &ListenArgs) -> Outcome {
     let (tx, mut rx) = mpsc::channel::<Incoming>(256);
     let from = match (&args.worker, &args.token) {
         (Some(worker), Some(token)) => {
-            let source = worker_source::WorkerSource::new(worker, token, args.order.clone())
+            let mut source = worker_source::WorkerSource::new(worker, token, args.order.clone())
                 .map_err(Failure::usage)?;
+            source.skip_stored().await.map_err(Failure::failed)?;
             let from = source.describe();
             tokio::spawn(source.run(tx));
             from

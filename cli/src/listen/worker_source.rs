@@ -18,6 +18,8 @@ pub struct WorkerSource {
     base: String,
     token: String,
     order: Option<String>,
+    /// Without an order: the `seq` after which events are new.
+    after: u64,
     http: reqwest::Client,
 }
 
@@ -36,6 +38,7 @@ impl WorkerSource {
             base: url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
             order,
+            after: 0,
             http,
         })
     }
@@ -45,6 +48,23 @@ impl WorkerSource {
         match &self.order {
             Some(o) => format!("order {o}'s stream at the Worker {}", self.base),
             None => format!("the Worker at {}", self.base),
+        }
+    }
+
+    /// Without an order, reads the pages stored so far to find where now
+    /// is, so that only events stored from now on are forwarded (done before
+    /// listen says it is ready: an event stored right after is not missed).
+    /// Fails when the Worker refuses (its URL, the token).
+    pub async fn skip_stored(&mut self) -> Result<(), String> {
+        if self.order.is_some() {
+            return Ok(());
+        }
+        loop {
+            let (_, next, more) = self.page(self.after).await?;
+            self.after = next;
+            if !more {
+                return Ok(());
+            }
         }
     }
 
@@ -94,28 +114,28 @@ impl WorkerSource {
         }
     }
 
-    /// Polls `/events?after=`: events stored from now on (the pages stored
-    /// before are read only to find where now is).
-    async fn poll(&self, tx: mpsc::Sender<Incoming>) {
-        let mut after = 0;
-        let mut live = false;
+    /// Polls `/events?after=`: the events stored after [`Self::skip_stored`].
+    async fn poll(mut self, tx: mpsc::Sender<Incoming>) {
+        let mut warned = false;
         while !tx.is_closed() {
-            match self.page(after).await {
+            match self.page(self.after).await {
                 Ok((events, next, more)) => {
-                    if live {
-                        for event in events {
-                            if tx.send(event).await.is_err() {
-                                return;
-                            }
+                    warned = false;
+                    for event in events {
+                        if tx.send(event).await.is_err() {
+                            return;
                         }
                     }
-                    after = next;
+                    self.after = next;
                     if more {
                         continue;
                     }
-                    live = true;
                 }
-                Err(e) => eprintln!("warning: {e}"),
+                Err(e) if !warned => {
+                    eprintln!("warning: {e}; still trying");
+                    warned = true;
+                }
+                Err(_) => {}
             }
             tokio::time::sleep(POLL).await;
         }
@@ -135,9 +155,10 @@ impl WorkerSource {
         let bytes = resp.bytes().await.unwrap_or_default();
         let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         if status != 200 {
+            let message = body["error"]["message"].as_str().unwrap_or("");
             return Err(format!(
-                "the Worker's /events answered {status}: {}",
-                body["error"]["message"]
+                "the Worker's /events answered {status}: {message}{}",
+                hint(status)
             ));
         }
         let events = body["events"]
@@ -150,14 +171,21 @@ impl WorkerSource {
 }
 
 fn warn_status(status: u16, path: &str) {
-    let why = match status {
+    eprintln!(
+        "warning: the Worker's {path} answered {status}{}",
+        hint(status)
+    );
+}
+
+/// What a refusal of the Worker likely means.
+fn hint(status: u16) -> &'static str {
+    match status {
         401 => " (the token is not valid: mint a fresh one with `peeker token mint`)",
         403 => " (the token lacks the scope: events.read, or events.readAll)",
         404 => " (no such order for this token)",
         429 => " (too many streams open; retrying)",
         _ => "",
-    };
-    eprintln!("warning: the Worker's {path} answered {status}{why}");
+    }
 }
 
 /// A stream frame: `data` is the raw body as Peeker sent it.
