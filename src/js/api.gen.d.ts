@@ -977,8 +977,11 @@ export interface HttpRequest {
   path: string;
   /** Name/value pairs, not yet encoded, in a fixed order. */
   query: [string, string][];
-  /** Canonical JSON bytes (`Content-Type: application/json`), or null for no body. */
-  body: Uint8Array | null;
+  /**
+   * Canonical JSON bytes (`Content-Type: application/json`), or null for no body.
+   * Over a plain `ArrayBuffer`, so that `fetch(url, { body })` accepts it.
+   */
+  body: Uint8Array<ArrayBuffer> | null;
   /** Whether the request may be re-sent after it may have reached the server. */
   retry_safe: boolean;
 }
