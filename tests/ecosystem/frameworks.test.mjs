@@ -1,13 +1,21 @@
 // The ecosystem matrix, frameworks: the packed package in each framework's
 // starter as a partner team sets it up. Jest 30 (testEnvironment "jsdom" and
-// "node") and Vitest 4 (jsdom and node) run a test of every entry. Every tool
-// is pinned in tests/ecosystem/frameworks/ (package.json and its lockfile).
+// "node") and Vitest 4 (jsdom and node) run a test of every entry; Next.js 15
+// (webpack) and 16 (Turbopack) build an app with a client component on
+// /validate and a webhook route handler (`next build`, strict TypeScript),
+// then `next start` on 127.0.0.1 answers a signed and a tampered delivery
+// and the page checks an order in Chromium. Every tool is pinned:
+// tests/ecosystem/frameworks/ (the test runners) and tests/ecosystem/next15/,
+// next16/ (each app's own lockfile, as a partner's app has);
+// tests/ecosystem/next/ is the apps' code.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { launch } from "../browser/harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HERE = join(ROOT, "tests/ecosystem");
@@ -15,6 +23,7 @@ const OUT = join(ROOT, "target/ecosystem-frameworks");
 const TOOLS = join(OUT, "tools");
 const APP = join(OUT, "app");
 const bin = (name) => join(TOOLS, "node_modules/.bin", name);
+const NEXT_BUILD_TIMEOUT_MS = 600_000;
 const TIMEOUT_MS = 180_000;
 
 /** Runs a program to completion without blocking the others; resolves to stdout, or fails with everything it printed. */
@@ -85,6 +94,79 @@ describe("test runners: every entry imported and run in a test", { concurrency: 
     });
     test(`Vitest 4, environment "${environment}"`, async () => {
       await run(bin("vitest"), ["run", "--root", APP, "--dir", "vitest", "--environment", environment], { env: env() });
+    });
+  }
+});
+
+describe("Next.js: next build, then next start on 127.0.0.1", { concurrency: 2 }, () => {
+  const body = '{"id":"evt_1","type":"order.completed","created_at":"2026-05-08T12:00:00Z","data":{}}';
+  const env = { NEXT_TELEMETRY_DISABLED: "1", PEEKER_WEBHOOK_SECRET: "whsec_old,whsec_a" };
+
+  /** `next start` on a free port of 127.0.0.1, in its own process group; resolves to {url, stop}. */
+  async function start(dir) {
+    const child = spawn(join(dir, "node_modules/.bin/next"), ["start", "-H", "127.0.0.1", "-p", "0"],
+      { cwd: dir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const stop = () => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    };
+    let output = "";
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`next start printed no address:\n${output}`)), 60_000);
+      const read = (d) => {
+        output += d;
+        const found = output.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+        if (found && found[1] !== "0") (clearTimeout(timer), resolve(found[0]));
+      };
+      child.stdout.on("data", read);
+      child.stderr.on("data", read);
+      child.on("exit", (code) => (clearTimeout(timer), reject(new Error(`next start exited ${code}:\n${output}`))));
+    }).catch((e) => (stop(), Promise.reject(e)));
+    return { url, stop, output: () => output };
+  }
+
+  for (const [version, bundler] of [["15", "webpack"], ["16", "Turbopack"]]) {
+    test(`Next.js ${version} (${bundler}): a client component on /validate, a route handler verifying the raw body`, async () => {
+      const dir = join(OUT, `next${version}`);
+      await installPinned(join(HERE, `next${version}`), dir);
+      for (const f of ["app", ".next", "next-env.d.ts", "tsconfig.json"]) rmSync(join(dir, f), { recursive: true, force: true });
+      cpSync(join(HERE, "next"), dir, { recursive: true });
+      unpack(tarball, dir);
+      const built = await run(join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env, timeout: NEXT_BUILD_TIMEOUT_MS });
+      if (version === "16") assert.match(built, /Turbopack/, "Next.js 16 builds with Turbopack");
+      const app = await start(dir);
+      try {
+        const { signWebhook } = createRequire(join(dir, "package.json"))("peeker-partner/webhooks");
+        const deliver = (payload) => fetch(`${app.url}/api/webhooks`, {
+          method: "POST", headers: { "content-type": "application/json", ...signWebhook(body, "whsec_a") }, body: payload,
+        });
+        const signed = await deliver(body);
+        assert.equal(signed.status, 200, app.output());
+        assert.deepEqual(await signed.json(), { received: "evt_1", type: "order.completed" });
+        const tampered = await deliver(body.replace("evt_1", "evt_2"));
+        assert.equal(tampered.status, 400);
+        assert.deepEqual(await tampered.json(), { code: "signature_mismatch" });
+        // The page: validated at render on the server, then on a click once hydrated.
+        const html = await (await fetch(app.url)).text();
+        assert.match(html, /id="at-render">domains\[0\]</);
+        const browser = await launch();
+        try {
+          const page = await browser.newPage();
+          await page.goto(app.url);
+          // A click before hydration does nothing: click until React answers.
+          await page.waitForFunction(() => {
+            document.getElementById("check").click();
+            return document.getElementById("on-click").textContent !== "not clicked";
+          }, null, { timeout: 30_000, polling: 200 });
+          assert.equal(await page.textContent("#on-click"), "0");
+          assert.equal(await page.textContent("#at-render"), "domains[0]");
+        } finally {
+          await browser.close();
+        }
+      } finally {
+        app.stop();
+      }
     });
   }
 });
