@@ -4,18 +4,21 @@
 // (webpack) and 16 (Turbopack) build an app with a client component on
 // /validate and a webhook route handler (`next build`, strict TypeScript),
 // then `next start` on 127.0.0.1 answers a signed and a tampered delivery
-// and the page checks an order in Chromium. Every tool is pinned:
-// tests/ecosystem/frameworks/ (the test runners) and tests/ecosystem/next15/,
-// next16/ (each app's own lockfile, as a partner's app has);
-// tests/ecosystem/next/ is the apps' code.
-import { before, describe, test } from "node:test";
+// and the page checks an order in Chromium; the browser entries and the
+// domain names also run in Firefox and WebKit. Every tool is pinned:
+// tests/ecosystem/frameworks/ (the test runners and puppeteer-core) and
+// tests/ecosystem/next15/, next16/ (each app's own lockfile, as a partner's
+// app has); tests/ecosystem/next/ is the apps' code.
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch } from "../browser/harness.mjs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { launch, resultOf, serveRoot } from "../browser/harness.mjs";
+import { firefox, webkit } from "./browsers.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HERE = join(ROOT, "tests/ecosystem");
@@ -65,7 +68,7 @@ function unpack(tarball, dir) {
   assert.equal(r.status, 0, r.stderr);
 }
 
-let tarball, expected;
+let tarball, expected, server;
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
@@ -81,7 +84,12 @@ before(async () => {
   writeFileSync(join(APP, "check.cjs"), readFileSync(join(APP, "check.mjs"), "utf8").replace(/^export function check/m, "exports.check = function check"));
   unpack(tarball, APP);
   expected = await run(process.execPath, ["node-esm.mjs"]);
+  server = await serveRoot();
   await tools;
+});
+
+after(async () => {
+  await server?.close();
 });
 
 describe("test runners: every entry imported and run in a test", { concurrency: 2 }, () => {
@@ -130,11 +138,12 @@ describe("Next.js: next build, then next start on 127.0.0.1", { concurrency: 2 }
     test(`Next.js ${version} (${bundler}): a client component on /validate, a route handler verifying the raw body`, async () => {
       const dir = join(OUT, `next${version}`);
       await installPinned(join(HERE, `next${version}`), dir);
-      for (const f of ["app", ".next", "next-env.d.ts", "tsconfig.json"]) rmSync(join(dir, f), { recursive: true, force: true });
+      for (const f of ["app", ".next", "next-env.d.ts", "next.config.mjs", "tsconfig.json"]) rmSync(join(dir, f), { recursive: true, force: true });
       cpSync(join(HERE, "next"), dir, { recursive: true });
       unpack(tarball, dir);
       const built = await run(join(dir, "node_modules/.bin/next"), ["build"], { cwd: dir, env, timeout: NEXT_BUILD_TIMEOUT_MS });
       if (version === "16") assert.match(built, /Turbopack/, "Next.js 16 builds with Turbopack");
+      else assert.doesNotMatch(built, /Turbopack/, "Next.js 15 builds with webpack");
       const app = await start(dir);
       try {
         const { signWebhook } = createRequire(join(dir, "package.json"))("peeker-partner/webhooks");
@@ -166,6 +175,67 @@ describe("Next.js: next build, then next start on 127.0.0.1", { concurrency: 2 }
         }
       } finally {
         app.stop();
+      }
+    });
+  }
+});
+
+describe("the browser entries in Firefox and WebKit (Safari's engine), as in Chromium", () => {
+  const pages = {};
+  before(async () => {
+    // The matrix's page, bundled by esbuild as a partner's frontend is.
+    await build({ entryPoints: [join(APP, "page/main.js")], bundle: true, minify: true, outfile: join(APP, "dist-page/main.js"), logLevel: "warning" });
+    writeFileSync(join(APP, "dist-page/index.html"), `<!doctype html><meta charset="utf-8"><script src="./main.js"></script>`);
+    // The domain names of tests/browser/idna.test.mjs: Unicode's UTS #46
+    // conformance file through both entries, and the browser's own new URL().
+    const names = join(APP, "names/main.js");
+    mkdirSync(join(APP, "names"), { recursive: true });
+    writeFileSync(names, `import * as main from "peeker-partner";
+import * as validate from "peeker-partner/validate";
+import { parseIdnaTest, disagreement } from ${JSON.stringify(join(ROOT, "tests/js/idna-conformance.mjs"))};
+import { answers, TYPED } from ${JSON.stringify(join(ROOT, "tests/js/idna-run.mjs"))};
+fetch("/tests/resources/IdnaTestV2.txt").then((r) => r.text()).then((text) => {
+  const rows = parseIdnaTest(text);
+  window.__result = Object.fromEntries(Object.entries({ main, validate }).map(([entry, api]) => {
+    const got = answers(api, rows.map((r) => r.source));
+    const typed = TYPED.map(([t, sent, shown]) => {
+      let browser;
+      try { browser = new URL("http://" + t + "/").hostname; } catch { browser = null; }
+      return { typed: t, sent, shown, answer: answers(api, [t])[0], browser };
+    });
+    return [entry, { rows: rows.length, failures: rows.map((row, i) => disagreement(row, got[i])).filter(Boolean), typed,
+      warnings: api.domainWarnings("\\u0430pple.com").map((w) => w.scripts) }];
+  }));
+});
+`);
+    await build({ entryPoints: [names], bundle: true, outfile: join(APP, "dist-names/main.js"), logLevel: "warning" });
+    writeFileSync(join(APP, "dist-names/index.html"), `<!doctype html><meta charset="utf-8"><script src="./main.js"></script>`);
+    for (const page of ["page", "names"]) pages[page] = `${server.url}/${relative(ROOT, join(APP, `dist-${page}/index.html`))}`;
+  });
+
+  const browsers = {
+    Firefox: async () => firefox((await import(pathToFileURL(join(TOOLS, "node_modules/puppeteer-core/lib/esm/puppeteer/puppeteer-core.js")).href)).default),
+    WebKit: webkit,
+  };
+  for (const [name, open] of Object.entries(browsers)) {
+    test(`${name}: the bundled page, and the domain names as the browser itself sends them`, async () => {
+      const browser = await open();
+      try {
+        const { webBeforeInit, ...want } = JSON.parse(expected);
+        assert.deepEqual(await browser.resultOf(pages.page), want, browser.name);
+        const names = await browser.resultOf(pages.names);
+        for (const [entry, got] of Object.entries(names)) {
+          console.log(`UTS #46 conformance (${browser.name}, ${entry}): ${got.rows} rows, disagreements: ${got.failures.length}`);
+          assert.ok(got.rows > 6000, "the whole conformance file");
+          assert.deepEqual(got.failures, [], `${browser.name}, ${entry}`);
+          for (const t of got.typed) {
+            assert.deepEqual(t.answer, { ok: true, domain: t.sent, display: t.shown }, JSON.stringify(t.typed));
+            assert.equal(t.browser, t.sent, `${browser.name}'s own new URL() sends ${t.sent} for ${JSON.stringify(t.typed)}`);
+          }
+          assert.deepEqual(got.warnings, [["Cyrillic", "Latin"]]);
+        }
+      } finally {
+        await browser.close();
       }
     });
   }
