@@ -3,7 +3,8 @@
 //!
 //! Every command installs what it needs first, idempotently: the wasm32 target,
 //! wasm-bindgen-cli pinned to Cargo.lock, npm packages (`npm ci`, which brings
-//! `wasm-opt` from the npm `binaryen` package), Debian's chromium.
+//! `wasm-opt` from the npm `binaryen` package), the browsers from Debian (chromium,
+//! firefox-esr, webkit2gtk-driver and xvfb).
 
 mod build;
 mod cli_npm;

@@ -7,7 +7,7 @@ pub fn all() -> Result {
     wasm_target()?;
     wasm_bindgen_cli()?;
     npm_packages()?;
-    chromium()?;
+    browsers()?;
     Ok(())
 }
 
@@ -75,17 +75,32 @@ fn is_newer(a: &Path, b: &Path) -> bool {
     matches!((modified(a), modified(b)), (Some(a), Some(b)) if a >= b)
 }
 
-fn chromium() -> Result {
-    if Path::new("/usr/bin/chromium").exists() {
+/// The browsers the pages run in: Chromium, Firefox (driven over WebDriver
+/// BiDi) and WebKit (Safari's engine, through its W3C WebDriver under Xvfb).
+/// Debian's packages, each installed only if missing; nothing is downloaded
+/// elsewhere.
+fn browsers() -> Result {
+    let wanted = [
+        ("chromium", "/usr/bin/chromium"),
+        ("firefox-esr", "/usr/bin/firefox-esr"),
+        ("webkit2gtk-driver", "/usr/bin/WebKitWebDriver"),
+        ("xvfb", "/usr/bin/Xvfb"),
+    ];
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(_, binary)| !Path::new(binary).exists())
+        .map(|(package, _)| *package)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    step("apt-get install chromium (Debian's; nothing is downloaded elsewhere)");
-    let install = || {
-        run(util::command(
-            "apt-get",
-            &["install", "-y", "--no-install-recommends", "chromium"],
-        ))
-    };
+    step(&format!(
+        "apt-get install {} (Debian's; nothing is downloaded elsewhere)",
+        missing.join(" ")
+    ));
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend(&missing);
+    let install = || run(util::command("apt-get", &args));
     install().or_else(|_| {
         run(util::command("apt-get", &["update"]))?;
         install()
