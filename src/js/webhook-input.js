@@ -21,14 +21,32 @@ export function webhookPayload(payload) {
   return undefined;
 }
 
-/** Why `webhookPayload` refused a payload. */
+// How to get the raw body in the usual frameworks, ending each body mistake's message.
+const RAW_BODY =
+  'pass the raw body: in Express, `express.raw({ type: "application/json" })` on the route and then `req.body` (a Buffer); ' +
+  "in a Next.js route handler, `await request.text()`; in Hono, `await c.req.text()`";
+
+/** Why `webhookPayload` refused a payload: each usual mistake named, with the fix. */
 export function webhookPayloadError(payload) {
-  return new WebhookVerificationError(
-    typeof payload === "object" && payload !== null
-      ? "the payload is an object: pass the raw request body (a string from `await request.text()`, or its bytes), not parsed JSON; re-serialised JSON cannot be verified"
-      : "the payload must be the raw request body: a string, a Uint8Array or an ArrayBuffer",
-    "invalid_payload",
-  );
+  let why;
+  if (payload === undefined) {
+    why = "the body is undefined: nothing read it (Express 5 leaves `req.body` undefined with no body parser, or with `express.raw()`, whose default type is application/octet-stream, not application/json)";
+  } else if (payload === null) {
+    why = "the body is null: nothing read it";
+  } else if (typeof payload === "object") {
+    let empty = false;
+    try {
+      empty = Object.keys(payload).length === 0;
+    } catch {
+      // Unreadable (a revoked Proxy): an object all the same.
+    }
+    why = empty
+      ? "the body is an empty object: a body parser skipped it (Express 4 sets `req.body` to {} when no parser matches the content type, as `express.raw()` with its default type)"
+      : "the body is a parsed object (`express.json()`, `request.json()` or `c.req.json()`): parsed and re-serialised JSON cannot be verified";
+  } else {
+    why = `the body is a ${typeof payload}, not the raw request body (a string, a Uint8Array or an ArrayBuffer)`;
+  }
+  return new WebhookVerificationError(`${why}; ${RAW_BODY}`, "invalid_payload");
 }
 
 /** One secret or several (rotation), each a non-empty string. */
@@ -130,6 +148,35 @@ function readPeekerHeaders(headers) {
     if (text !== undefined) found[i] = found[i] === undefined ? text : `${found[i]}, ${text}`;
   }
   return found;
+}
+
+/**
+ * diagnoseWebhook's inputs (src/js/diagnose.rs), read as verifyWebhook reads
+ * them: `{ body, headers, secrets, tolerance, now }`, headers as every name
+ * and value in turn (repeats kept: a repeat is a cause), or `{ error }`. A
+ * missing or empty secret is diagnosed, not refused.
+ */
+export function diagnosisInput(payload, headers, secret, options) {
+  try {
+    const body = webhookPayload(payload);
+    if (body === undefined) return { error: webhookPayloadError(payload) };
+    if (typeof headers !== "object" || headers === null) return { error: readPeekerHeaders(headers) };
+    const pairs = [];
+    const add = (name, value) => {
+      for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") pairs.push(name, v);
+    };
+    if (typeof get(headers, "get") === "function") {
+      for (const [name, value] of headers) add(name, value);
+    } else {
+      for (const [name, value] of Object.entries(headers)) add(name, value);
+    }
+    const secrets = (Array.isArray(secret) ? Array.from(secret) : [secret]).map((s) => (typeof s === "string" ? s : ""));
+    const tolerance = orThrow(webhookSeconds(options, "toleranceSeconds")) ?? -1;
+    const now = orThrow(webhookSeconds(options, "now")) ?? Math.floor(Date.now() / 1000);
+    return { body, headers: pairs, secrets, tolerance, now };
+  } catch (error) {
+    return { error: error instanceof Error ? error : new WebhookVerificationError("the request headers could not be read", "missing_header") };
+  }
 }
 
 /** `object[key]`, or undefined when reading it throws (a getter, a revoked Proxy): never a throw into wasm. */
