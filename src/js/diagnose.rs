@@ -11,28 +11,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &str = r#"
-/** One cause `diagnoseWebhook` found: its name, in words, and its details. */
-export interface WebhookDiagnosisCause {
-  /** `body_reserialised`, `secret_whitespace`, `clock_skew`, `header_missing`, … */
-  cause: string;
-  /** What happened and what to do, in words. */
-  message: string;
-  /** Details of the cause (`skew_secs`, `header`, `index` of a secret, …). */
-  [detail: string]: unknown;
-}
-
-/** What `diagnoseWebhook` found. Never holds a secret or a signature. */
-export interface WebhookDiagnosis {
-  /** Whether `verifyWebhook` accepts the delivery as given. */
-  verified: boolean;
-  /** The code of the check that fails, when one does. */
-  failedCheck?: WebhookErrorCode;
-  /** The verifier's own message for it. */
-  message?: string;
-  /** The likely causes, the most certain first; empty when all is well. */
-  causes: WebhookDiagnosisCause[];
-}
-
 /**
  * Why a delivery does not verify: runs `verifyWebhook`'s checks on it and
  * tries the usual accidents one by one (body re-serialised or re-encoded,

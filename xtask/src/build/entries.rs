@@ -100,6 +100,8 @@ pub const ENTRIES: &[Entry] = &[
             "WebhookErrorCode",
             "WebhookHeadersInit",
             "HandleWebhookOptions",
+            "WebhookDiagnosis",
+            "WebhookDiagnosisCause",
             "EventType",
         ]),
     },

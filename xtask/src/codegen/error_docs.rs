@@ -71,6 +71,9 @@ mod tests {
         for code in ["signature_mismatch", "rate_limited", "validation_failed", "invalid_payload"] {
             assert!(md.contains(&format!("\n### `{code}`\n")), "{code}");
         }
+        for code in peeker_partner::webhook::codes::ALL {
+            assert!(md.contains(&format!("\n### `{code}`\n")), "{code}");
+        }
         assert!(md.contains("Thrown as `RateLimitError`. HTTP 429: wait"));
     }
 }
