@@ -179,7 +179,13 @@ impl fmt::Debug for PeekerError {
 /// The message, its code and the link to the code's section of docs/errors.md.
 impl fmt::Display for PeekerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}){}", self.message, self.code, docs::See(&self.code))
+        write!(
+            f,
+            "{} ({}){}",
+            self.message,
+            self.code,
+            docs::See(&self.code)
+        )
     }
 }
 

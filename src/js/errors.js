@@ -4,9 +4,8 @@
 // module so `instanceof` works for callers.
 
 /** `message` ending with the link to `code`'s section of docs/errors.md (once). */
-export function docLink(message, code) {
-  const link = `; see https://github.com/peeker/peeker-partner/blob/main/docs/errors.md#${code}`;
-  return `${message}`.endsWith(link) ? message : `${message}${link}`;
+export function docLink(message, code, link = `; see https://github.com/peeker/peeker-partner/blob/main/docs/errors.md#${code}`) {
+  return String(message).endsWith(link) ? message : message + link;
 }
 
 /** Base class: every error this package throws is a PeekerError. */

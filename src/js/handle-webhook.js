@@ -18,13 +18,6 @@ const respond = (status, code, message) =>
     headers: { "content-type": "application/json" },
   });
 
-/** A function option, or undefined when absent; a PeekerError (thrown) when it is something else. */
-function callback(options, name, required) {
-  const value = get(options, name);
-  if (typeof value === "function" || (value === undefined && !required)) return value;
-  throw new PeekerError(`handleWebhook needs options.${name}, a function`, "invalid_request", name);
-}
-
 /**
  * handleWebhook over a `checkWebhook` (verifier.js), which returns refusals.
  * `diagnosis`: a function giving (maybe asynchronously) the module's
@@ -33,58 +26,58 @@ function callback(options, name, required) {
 export function webhookHandler(checkWebhook, diagnosis) {
   return async function handleWebhook(request, options) {
     const secrets = orThrow(webhookSecrets(get(options, "secret")));
-    const onEvent = callback(options, "onEvent", true);
-    const onError = callback(options, "onError", false);
+    const onEvent = get(options, "onEvent");
+    const onError = get(options, "onError");
+    if (typeof onEvent !== "function") {
+      throw new PeekerError("handleWebhook needs options.onEvent, a function", "invalid_request", "onEvent");
+    }
+    if (onError !== undefined && typeof onError !== "function") {
+      throw new PeekerError("options.onError must be a function", "invalid_request", "onError");
+    }
     const toleranceSeconds = orThrow(webhookSeconds(options, "toleranceSeconds"));
     if (typeof get(get(request, "headers"), "get") !== "function") {
       throw new PeekerError(
-        "handleWebhook needs a Fetch API Request: a route handler's `request` (Next.js), `c.req.raw` (Hono); " +
-          'in Express, call verifyWebhook(req.body, req.headers, secret) with `express.raw({ type: "application/json" })` on the route',
+        "handleWebhook takes a Fetch API Request (Hono: c.req.raw; Express: verifyWebhook)",
         "invalid_request",
-        "request",
       );
     }
 
-    /** Hands a refusal's reason to `onError` (the sender's answer stays vague), with the diagnosis when the body was read. */
-    const report = async (error, body) => {
-      try {
-        const diagnose = body === undefined ? undefined : await diagnosis?.();
-        if (diagnose) error.diagnosis = diagnose(body, request.headers, secrets, { toleranceSeconds });
-      } catch {
-        // Without a diagnosis the error still says which check failed.
+    /**
+     * The answer to a refused delivery (`answer` is all the sender learns);
+     * `onError` gets why (`error`, else the answer as a PeekerError) and,
+     * when the body was read, the diagnosis. Its own failures are ignored.
+     */
+    const refuse = async (status, code, answer, error, body) => {
+      if (onError) {
+        error ??= new PeekerError(answer, code);
+        try {
+          if (body) error.diagnosis = (await diagnosis?.())?.(body, request.headers, secrets, { toleranceSeconds });
+          await onError(error, request);
+        } catch {
+          // Logging failed: the sender still gets its answer.
+        }
       }
-      try {
-        await onError(error, request);
-      } catch {
-        // Logging failed: the sender still gets its answer.
-      }
+      return respond(status, code, answer);
     };
 
+    // Not a delivery at all (a probe, a browser): no onError.
     if (request.method !== "POST") {
-      if (onError) await report(new PeekerError(`a ${request.method} request: webhooks are delivered with POST`, "method_not_allowed"));
       return respond(405, "method_not_allowed", "webhooks are delivered with POST");
     }
     const declared = request.headers.get("content-length")?.trim();
     // A decimal u64, as the Rust version read it; anything else is ignored.
     if (declared && /^\+?\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES && BigInt(declared) < 2n ** 64n) {
-      if (onError) await report(new PeekerError(`Content-Length is ${declared}, over 1 MiB`, "payload_too_large"));
-      return respond(413, "payload_too_large", "the body is over 1 MiB");
+      return refuse(413, "payload_too_large", "the body is over 1 MiB");
     }
     let body;
     try {
       body = await readAtMost(request, MAX_BODY_BYTES);
     } catch {
-      if (onError) {
-        await report(new PeekerError(
-          "the request body could not be read: was it read before handleWebhook (`request.json()`, `request.text()`, a middleware)? Let handleWebhook read it",
-          "invalid_request",
-        ));
-      }
-      return respond(400, "invalid_request", "the body could not be read");
+      // Most often read already, by `request.json()` or a middleware.
+      return refuse(400, "invalid_request", "the body could not be read");
     }
     if (body === undefined) {
-      if (onError) await report(new PeekerError("the body is over 1 MiB", "payload_too_large"));
-      return respond(413, "payload_too_large", "the body is over 1 MiB");
+      return refuse(413, "payload_too_large", "the body is over 1 MiB");
     }
     // Verified bodies are JSON, hence UTF-8: the text is the exact raw body.
     let rawBody;
@@ -96,8 +89,13 @@ export function webhookHandler(checkWebhook, diagnosis) {
     // Refusals come back as values; only the caller's mistakes throw.
     const checked = checkWebhook(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
     if (!checked.ok) {
-      if (onError) await report(new WebhookVerificationError(checked.message, checked.code, checked.field), rawBody ?? body);
-      return respond(MALFORMED.includes(checked.code) ? 400 : 401, checked.code, "the delivery could not be verified");
+      return refuse(
+        MALFORMED.includes(checked.code) ? 400 : 401,
+        checked.code,
+        "the delivery could not be verified",
+        onError && new WebhookVerificationError(checked.message, checked.code, checked.field),
+        rawBody ?? body,
+      );
     }
     try {
       const outcome = onEvent(checked.event, { rawBody });

@@ -21,32 +21,22 @@ export function webhookPayload(payload) {
   return undefined;
 }
 
-// How to get the raw body in the usual frameworks, ending each body mistake's message.
-const RAW_BODY =
-  'pass the raw body: in Express, `express.raw({ type: "application/json" })` on the route and then `req.body` (a Buffer); ' +
-  "in a Next.js route handler, `await request.text()`; in Hono, `await c.req.text()`";
-
-/** Why `webhookPayload` refused a payload: each usual mistake named, with the fix. */
+/** Why `webhookPayload` refused a payload: each usual mistake named, with the fix (docs/errors.md says more). */
 export function webhookPayloadError(payload) {
-  let why;
-  if (payload === undefined) {
-    why = "the body is undefined: nothing read it (Express 5 leaves `req.body` undefined with no body parser, or with `express.raw()`, whose default type is application/octet-stream, not application/json)";
-  } else if (payload === null) {
-    why = "the body is null: nothing read it";
-  } else if (typeof payload === "object") {
+  let why = payload == null ? `${payload}: nothing read it` : `a ${typeof payload}`;
+  if (typeof payload === "object" && payload !== null) {
     let empty = false;
     try {
       empty = Object.keys(payload).length === 0;
     } catch {
       // Unreadable (a revoked Proxy): an object all the same.
     }
-    why = empty
-      ? "the body is an empty object: a body parser skipped it (Express 4 sets `req.body` to {} when no parser matches the content type, as `express.raw()` with its default type)"
-      : "the body is a parsed object (`express.json()`, `request.json()` or `c.req.json()`): parsed and re-serialised JSON cannot be verified";
-  } else {
-    why = `the body is a ${typeof payload}, not the raw request body (a string, a Uint8Array or an ArrayBuffer)`;
+    why = empty ? "an empty object: nothing read it" : "a parsed object, not the raw text";
   }
-  return new WebhookVerificationError(`${why}; ${RAW_BODY}`, "invalid_payload");
+  return new WebhookVerificationError(
+    `the body is ${why}; pass the raw body (Express: express.raw({ type: "application/json" }), Next.js: await request.text(), Hono: await c.req.text())`,
+    "invalid_payload",
+  );
 }
 
 /** One secret or several (rotation), each a non-empty string. */

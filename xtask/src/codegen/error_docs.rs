@@ -68,7 +68,12 @@ mod tests {
     #[test]
     fn every_code_has_a_section_named_by_it() {
         let md = super::errors_md();
-        for code in ["signature_mismatch", "rate_limited", "validation_failed", "invalid_payload"] {
+        for code in [
+            "signature_mismatch",
+            "rate_limited",
+            "validation_failed",
+            "invalid_payload",
+        ] {
             assert!(md.contains(&format!("\n### `{code}`\n")), "{code}");
         }
         for code in peeker_partner::webhook::codes::ALL {

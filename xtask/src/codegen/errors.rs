@@ -112,9 +112,8 @@ pub fn errors_js() -> String {
     let _ = write!(
         out,
         "\n/** `message` ending with the link to `code`'s section of docs/errors.md (once). */\n\
-         export function docLink(message, code) {{\n  \
-           const link = `; see {DOCS_URL}#${{code}}`;\n  \
-           return `${{message}}`.endsWith(link) ? message : `${{message}}${{link}}`;\n\
+         export function docLink(message, code, link = `; see {DOCS_URL}#${{code}}`) {{\n  \
+           return String(message).endsWith(link) ? message : message + link;\n\
          }}\n"
     );
     write_classes(&mut out, |m| m.0);
