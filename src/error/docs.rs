@@ -51,8 +51,11 @@ const fn sdk(
 
 const WEBHOOK_ERROR: &str = "WebhookVerificationError";
 const RAW_BODY: &str = "Pass the raw body, byte for byte: in Express, `express.raw({ type: \"application/json\" })` \
-    on the route and then `req.body` (a Buffer; `express.raw()` alone only reads `application/octet-stream`, and \
-    `express.json()` parses it); in a Next.js route handler, `await request.text()`; in Hono, `await c.req.text()`.";
+    on the route and then `req.body` (a Buffer). With no body parser, or `express.raw()` alone (its default type is \
+    `application/octet-stream`, not a delivery's `application/json`), Express 5 leaves `req.body` undefined and \
+    Express 4 `{}`; `express.json()` gives a parsed object, which cannot be verified. In a Next.js route handler, \
+    `await request.text()`; in Hono, `await c.req.text()` (and `c.req.raw` for `handleWebhook`, which takes a Fetch \
+    API `Request`).";
 
 /// The codes the SDK gives besides the API's (the webhook verifier's among
 /// them), in the order docs/errors.md lists them.

@@ -140,7 +140,8 @@ export interface HandleWebhookOptions {
    * Called for each refused delivery, before the answer, so the server can
    * log why (the sender's answer stays vague). `error` is the
    * `WebhookVerificationError` `verifyWebhook` would throw (a `PeekerError`
-   * for a wrong method, an oversize or unreadable body), with `diagnosis`
+   * for an oversize or unreadable body; a non-POST request is no delivery
+   * and calls nothing), with `diagnosis`
    * where the entry has `diagnoseWebhook` (the main entry; in Node, both).
    * Awaited; its own throws are ignored.
    */
