@@ -200,5 +200,9 @@ mod tests {
             "; see https://github.com/peeker/peeker-partner/blob/main/docs/errors.md#signature_mismatch"
         );
         assert_eq!(doc_url("rate_limited"), format!("{DOCS_URL}#rate_limited"));
+        assert_eq!(
+            crate::PeekerError::new("rate_limited", "slow down").to_string(),
+            format!("slow down (rate_limited); see {DOCS_URL}#rate_limited")
+        );
     }
 }
