@@ -189,7 +189,13 @@ impl From<Refusal> for WebhookError {
 
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.message, self.code)
+        write!(
+            f,
+            "{} ({}){}",
+            self.message,
+            self.code,
+            crate::error::docs::See(self.code)
+        )
     }
 }
 

@@ -8,5 +8,6 @@ export const { verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook } = 
   memory: () => wasm.memory, macs: __NATIVE_MACS__,
 });
 // Pure: a bundle that never uses handleWebhook leaves it (and its request
-// reading) out.
-export const handleWebhook = /* @__PURE__ */ __peeker_webhook_handler(checkWebhook);
+// reading) out. Its `onError` gets the diagnosis where a wasm has it
+// (`__DIAGNOSIS__`: a function giving `diagnoseWebhook`, or undefined).
+export const handleWebhook = /* @__PURE__ */ __peeker_webhook_handler(checkWebhook, __DIAGNOSIS__);

@@ -3,6 +3,7 @@
 //! server-side.
 
 pub mod classes;
+pub mod docs;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -52,17 +53,19 @@ impl Problem {
 /// schema feeds the generated TypeScript union and the OpenAPI enum) and the
 /// `codes` constants the code matches on.
 macro_rules! error_codes {
-    ($($(#[$doc:meta])* $variant:ident $name:ident = $wire:literal,)+) => {
+    ($(#[doc = $doc:literal] $variant:ident $name:ident = $wire:literal,)+) => {
         crate::open_enum! {
             /// Every code an error envelope may carry (the API's catalogue, plus
             /// the sandbox's and the Worker's own outside it). A code
             /// a newer API sends is kept as it came.
-            pub enum ErrorCode { $($(#[$doc])* $variant = $wire),+ }
+            pub enum ErrorCode { $(#[doc = $doc] $variant = $wire),+ }
         }
 
         /// The API's error codes (docs/contract.md#errors-and-statuses) plus the SDK's own.
         pub mod codes {
-            $($(#[$doc])* pub const $name: &str = $wire;)+
+            $(#[doc = $doc] pub const $name: &str = $wire;)+
+            /// Each code of [`ErrorCode`] with its doc line (`400: …`), for docs/errors.md.
+            pub const DOCUMENTED: &[(&str, &str)] = &[$(($wire, $doc.trim_ascii_start()),)+];
             /// SDK only: a request was refused before sending because validation failed.
             pub const VALIDATION_FAILED: &str = "validation_failed";
         }
@@ -173,9 +176,16 @@ impl fmt::Debug for PeekerError {
     }
 }
 
+/// The message, its code and the link to the code's section of docs/errors.md.
 impl fmt::Display for PeekerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.message, self.code)
+        write!(
+            f,
+            "{} ({}){}",
+            self.message,
+            self.code,
+            docs::See(&self.code)
+        )
     }
 }
 

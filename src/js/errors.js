@@ -3,10 +3,15 @@
 // through makeError, naming the class; the package entries re-export this very
 // module so `instanceof` works for callers.
 
+/** `message` ending with the link to `code`'s section of docs/errors.md (once). */
+export function docLink(message, code, link = `; see https://github.com/peeker/peeker-partner/blob/main/docs/errors.md#${code}`) {
+  return String(message).endsWith(link) ? message : message + link;
+}
+
 /** Base class: every error this package throws is a PeekerError. */
 export class PeekerError extends Error {
   constructor(message, code, field, details) {
-    super(message);
+    super(docLink(message, code));
     this.code = code;
     this.field = field ?? undefined;
     this.details = details ?? undefined;

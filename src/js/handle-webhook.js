@@ -1,8 +1,9 @@
 // `handleWebhook`, for any Fetch API runtime. It lives here, in JS, so the
 // verifier-only wasm carries no async machinery; `webhookVerifier`
 // (verifier.js) binds it to its module's `checkWebhook`. A refused delivery
-// builds no Error: answering a forgery costs no more than accepting a delivery.
-import { PeekerError } from "./errors.js";
+// builds no Error unless `onError` asks for one: answering a forgery costs no
+// more than accepting a delivery.
+import { PeekerError, WebhookVerificationError } from "./errors.js";
 import { get, orThrow, webhookSecrets, webhookSeconds } from "./webhook-input.js";
 import { utf8Strict } from "./envelope.js";
 import { readAtMost } from "./read-capped.js";
@@ -17,32 +18,66 @@ const respond = (status, code, message) =>
     headers: { "content-type": "application/json" },
   });
 
-/** handleWebhook over a `checkWebhook` (verifier.js), which returns refusals. */
-export function webhookHandler(checkWebhook) {
+/**
+ * handleWebhook over a `checkWebhook` (verifier.js), which returns refusals.
+ * `diagnosis`: a function giving (maybe asynchronously) the module's
+ * `diagnoseWebhook`, or undefined where the entry's wasm has none.
+ */
+export function webhookHandler(checkWebhook, diagnosis) {
   return async function handleWebhook(request, options) {
     const secrets = orThrow(webhookSecrets(get(options, "secret")));
     const onEvent = get(options, "onEvent");
+    const onError = get(options, "onError");
     if (typeof onEvent !== "function") {
       throw new PeekerError("handleWebhook needs options.onEvent, a function", "invalid_request", "onEvent");
     }
+    if (onError !== undefined && typeof onError !== "function") {
+      throw new PeekerError("options.onError must be a function", "invalid_request", "onError");
+    }
     const toleranceSeconds = orThrow(webhookSeconds(options, "toleranceSeconds"));
+    if (typeof get(get(request, "headers"), "get") !== "function") {
+      throw new PeekerError(
+        "handleWebhook takes a Fetch API Request (Hono: c.req.raw; Express: verifyWebhook)",
+        "invalid_request",
+      );
+    }
 
+    /**
+     * The answer to a refused delivery (`answer` is all the sender learns);
+     * `onError` gets why (`error`, else the answer as a PeekerError) and,
+     * when the body was read, the diagnosis. Its own failures are ignored.
+     */
+    const refuse = async (status, code, answer, error, body) => {
+      if (onError) {
+        error ??= new PeekerError(answer, code);
+        try {
+          if (body) error.diagnosis = (await diagnosis?.())?.(body, request.headers, secrets, { toleranceSeconds });
+          await onError(error, request);
+        } catch {
+          // Logging failed: the sender still gets its answer.
+        }
+      }
+      return respond(status, code, answer);
+    };
+
+    // Not a delivery at all (a probe, a browser): no onError.
     if (request.method !== "POST") {
       return respond(405, "method_not_allowed", "webhooks are delivered with POST");
     }
     const declared = request.headers.get("content-length")?.trim();
     // A decimal u64, as the Rust version read it; anything else is ignored.
     if (declared && /^\+?\d+$/.test(declared) && Number(declared) > MAX_BODY_BYTES && BigInt(declared) < 2n ** 64n) {
-      return respond(413, "payload_too_large", "the body is over 1 MiB");
+      return refuse(413, "payload_too_large", "the body is over 1 MiB");
     }
     let body;
     try {
       body = await readAtMost(request, MAX_BODY_BYTES);
     } catch {
-      return respond(400, "invalid_request", "the body could not be read");
+      // Most often read already, by `request.json()` or a middleware.
+      return refuse(400, "invalid_request", "the body could not be read");
     }
     if (body === undefined) {
-      return respond(413, "payload_too_large", "the body is over 1 MiB");
+      return refuse(413, "payload_too_large", "the body is over 1 MiB");
     }
     // Verified bodies are JSON, hence UTF-8: the text is the exact raw body.
     let rawBody;
@@ -54,7 +89,13 @@ export function webhookHandler(checkWebhook) {
     // Refusals come back as values; only the caller's mistakes throw.
     const checked = checkWebhook(rawBody ?? body, request.headers, secrets, { toleranceSeconds });
     if (!checked.ok) {
-      return respond(MALFORMED.includes(checked.code) ? 400 : 401, checked.code, "the delivery could not be verified");
+      return refuse(
+        MALFORMED.includes(checked.code) ? 400 : 401,
+        checked.code,
+        "the delivery could not be verified",
+        onError && new WebhookVerificationError(checked.message, checked.code, checked.field),
+        rawBody ?? body,
+      );
     }
     try {
       const outcome = onEvent(checked.event, { rawBody });

@@ -10,6 +10,8 @@
 #[cfg(feature = "full")]
 mod client;
 #[cfg(feature = "full")]
+mod diagnose;
+#[cfg(feature = "full")]
 mod proxy;
 #[cfg(feature = "validate")]
 mod request;

@@ -2,7 +2,7 @@
 // around one wasm module's webhook checks: JS reads the inputs and parses the
 // envelope, the wasm (or the native HMAC) decides. Each package entry binds
 // them to its own module with `webhookVerifier`.
-import { PeekerError, WebhookVerificationError } from "./errors.js";
+import { PeekerError, WebhookVerificationError, docLink } from "./errors.js";
 import {
   orThrow, utf8, webhookHeaders, webhookPayload, webhookPayloadError, webhookSecrets, webhookSeconds,
 } from "./webhook-input.js";
@@ -138,7 +138,7 @@ export function webhookVerifier(wasm) {
     const refused = wasm.check(secrets.length, native, ts, sig, body, input.tolerance, input.now);
     if (refused) {
       const [code, field, message] = utf8Decode.decode(view(0, refused)).split("\0");
-      return { ok: false, code, field: field || undefined, message };
+      return { ok: false, code, field: field || undefined, message: docLink(message, code) };
     }
     const event = webhookEvent(payload, bytes, input.eventId);
     return event instanceof Error

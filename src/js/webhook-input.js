@@ -21,12 +21,20 @@ export function webhookPayload(payload) {
   return undefined;
 }
 
-/** Why `webhookPayload` refused a payload. */
+/** Why `webhookPayload` refused a payload: each usual mistake named, with the fix (docs/errors.md says more). */
 export function webhookPayloadError(payload) {
+  let why = payload == null ? `${payload}: nothing read it` : `a ${typeof payload}`;
+  if (typeof payload === "object" && payload !== null) {
+    let empty = false;
+    try {
+      empty = Object.keys(payload).length === 0;
+    } catch {
+      // Unreadable (a revoked Proxy): an object all the same.
+    }
+    why = empty ? "an empty object: nothing read it" : "a parsed object, not the raw text";
+  }
   return new WebhookVerificationError(
-    typeof payload === "object" && payload !== null
-      ? "the payload is an object: pass the raw request body (a string from `await request.text()`, or its bytes), not parsed JSON; re-serialised JSON cannot be verified"
-      : "the payload must be the raw request body: a string, a Uint8Array or an ArrayBuffer",
+    `the body is ${why}; pass the raw body (Express: express.raw({ type: "application/json" }), Next.js: await request.text(), Hono: await c.req.text())`,
     "invalid_payload",
   );
 }
@@ -130,6 +138,35 @@ function readPeekerHeaders(headers) {
     if (text !== undefined) found[i] = found[i] === undefined ? text : `${found[i]}, ${text}`;
   }
   return found;
+}
+
+/**
+ * diagnoseWebhook's inputs (src/js/diagnose.rs), read as verifyWebhook reads
+ * them: `{ body, headers, secrets, tolerance, now }`, headers as every name
+ * and value in turn (repeats kept: a repeat is a cause), or `{ error }`. A
+ * missing or empty secret is diagnosed, not refused.
+ */
+export function diagnosisInput(payload, headers, secret, options) {
+  try {
+    const body = webhookPayload(payload);
+    if (body === undefined) return { error: webhookPayloadError(payload) };
+    if (typeof headers !== "object" || headers === null) return { error: readPeekerHeaders(headers) };
+    const pairs = [];
+    const add = (name, value) => {
+      for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") pairs.push(name, v);
+    };
+    if (typeof get(headers, "get") === "function") {
+      for (const [name, value] of headers) add(name, value);
+    } else {
+      for (const [name, value] of Object.entries(headers)) add(name, value);
+    }
+    const secrets = (Array.isArray(secret) ? Array.from(secret) : [secret]).map((s) => (typeof s === "string" ? s : ""));
+    const tolerance = orThrow(webhookSeconds(options, "toleranceSeconds")) ?? -1;
+    const now = orThrow(webhookSeconds(options, "now")) ?? Math.floor(Date.now() / 1000);
+    return { body, headers: pairs, secrets, tolerance, now };
+  } catch (error) {
+    return { error: error instanceof Error ? error : new WebhookVerificationError("the request headers could not be read", "missing_header") };
+  }
 }
 
 /** `object[key]`, or undefined when reading it throws (a getter, a revoked Proxy): never a throw into wasm. */

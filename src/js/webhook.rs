@@ -106,6 +106,28 @@ export function signWebhook(
   options?: { timestamp?: number },
 ): { "Peeker-Timestamp": string; "Peeker-Signature": string };
 
+/** One cause `diagnoseWebhook` found: its name, in words, and its details. */
+export interface WebhookDiagnosisCause {
+  /** `body_reserialised`, `secret_whitespace`, `clock_skew`, `header_missing`, … */
+  cause: string;
+  /** What happened and what to do, in words. */
+  message: string;
+  /** Details of the cause (`skew_secs`, `header`, `index` of a secret, …). */
+  [detail: string]: unknown;
+}
+
+/** What `diagnoseWebhook` found. Never holds a secret or a signature. */
+export interface WebhookDiagnosis {
+  /** Whether `verifyWebhook` accepts the delivery as given. */
+  verified: boolean;
+  /** The code of the check that fails, when one does. */
+  failedCheck?: WebhookErrorCode;
+  /** The verifier's own message for it. */
+  message?: string;
+  /** The likely causes, the most certain first; empty when all is well. */
+  causes: WebhookDiagnosisCause[];
+}
+
 /** Options of `handleWebhook`: the secret(s) and what to do with each event. */
 export interface HandleWebhookOptions {
   secret: string | string[];
@@ -114,6 +136,19 @@ export interface HandleWebhookOptions {
    * byte); a throw or rejection answers 500 so Peeker retries.
    */
   onEvent: (event: WebhookEvent | UnknownWebhookEvent, delivery: { rawBody: string }) => unknown;
+  /**
+   * Called for each refused delivery, before the answer, so the server can
+   * log why (the sender's answer stays vague). `error` is the
+   * `WebhookVerificationError` `verifyWebhook` would throw (a `PeekerError`
+   * for an oversize or unreadable body; a non-POST request is no delivery
+   * and calls nothing), with `diagnosis`
+   * where the entry has `diagnoseWebhook` (the main entry; in Node, both).
+   * Awaited; its own throws are ignored.
+   */
+  onError?: (
+    error: Error & { readonly code: string; readonly field?: string; readonly diagnosis?: WebhookDiagnosis },
+    request: Request,
+  ) => unknown;
   toleranceSeconds?: number;
 }
 
@@ -123,7 +158,7 @@ export interface HandleWebhookOptions {
  * Next.js route handlers): reads the raw body once, verifies it, calls
  * `onEvent`, and answers 200, 400 (malformed), 401 (bad signature or stale),
  * 413 (over 1 MiB; reading stops there) or 500 (`onEvent` failed). Nothing of
- * the request is echoed.
+ * the request is echoed; `onError` tells the server why.
  */
 export function handleWebhook(request: Request, options: HandleWebhookOptions): Promise<Response>;
 "#;

@@ -114,6 +114,8 @@ pub const ENTRIES: &[Entry] = &[
             "WebhookErrorCode",
             "WebhookHeadersInit",
             "HandleWebhookOptions",
+            "WebhookDiagnosis",
+            "WebhookDiagnosisCause",
             "EventType",
         ]),
         // Its byte budget needs LZMA; so small a module decodes in no time.

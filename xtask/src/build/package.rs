@@ -127,13 +127,32 @@ fn entry_modules(
     } else {
         String::new()
     };
+    // handleWebhook's diagnosis: the whole package's wasm has it; the
+    // verifier's Node build loads that wasm on the first refusal (Node does
+    // not count bytes); its other builds stay the verifier alone.
+    let (diagnosis, diagnosis_node) = if entry.full {
+        let own = "() => diagnoseWebhook".to_owned();
+        (own.clone(), own)
+    } else {
+        (
+            "undefined".to_owned(),
+            format!(
+                "() => import(\"./{}.{NODE_RUNTIME}.js\").then((m) => m.diagnoseWebhook)",
+                entries::full().name
+            ),
+        )
+    };
     // Node's verifier takes the native HMAC; the others' bundles leave
     // native-hmac.js out.
-    let webhooks_node = webhooks.replace(
-        "__NATIVE_MACS__",
-        "/* @__PURE__ */ __peeker_node_macs(__peeker_create_hmac)",
-    );
-    let mut webhooks = webhooks.replace("__NATIVE_MACS__", "undefined");
+    let webhooks_node = webhooks
+        .replace(
+            "__NATIVE_MACS__",
+            "/* @__PURE__ */ __peeker_node_macs(__peeker_create_hmac)",
+        )
+        .replace("__DIAGNOSIS__", &diagnosis_node);
+    let mut webhooks = webhooks
+        .replace("__NATIVE_MACS__", "undefined")
+        .replace("__DIAGNOSIS__", &diagnosis);
     let node_hmac = if entry.webhooks {
         tail("webhooks-node.js")?
     } else {

@@ -6,6 +6,7 @@
 use super::HEADER;
 use peeker_partner::error::classes::{status_label, ErrorClass, API_ERROR, CLASSES};
 use peeker_partner::error::codes::VALIDATION_FAILED;
+use peeker_partner::error::docs::DOCS_URL;
 use std::fmt::Write as _;
 
 /// What a class adds to its parent, as (JS members, TypeScript members).
@@ -15,7 +16,7 @@ fn members(class: &str) -> Option<(String, String)> {
     let (js, ts) = match class {
         "PeekerError" => (
             "  constructor(message, code, field, details) {
-    super(message);
+    super(docLink(message, code));
     this.code = code;
     this.field = field ?? undefined;
     this.details = details ?? undefined;
@@ -41,7 +42,13 @@ fn members(class: &str) -> Option<(String, String)> {
   readonly problems: Problem[];"
             ),
         ),
-        "WebhookVerificationError" => (String::new(), "  readonly code: WebhookErrorCode;".to_owned()),
+        "WebhookVerificationError" => (
+            String::new(),
+            "  readonly code: WebhookErrorCode;
+  /** Why, in words: set for `handleWebhook`'s `onError` where the entry has `diagnoseWebhook`. */
+  readonly diagnosis?: WebhookDiagnosis;"
+                .to_owned(),
+        ),
         "ApiError" => (
             "  constructor(message, code, field, details, status, requestId) {
     super(message, code, field, details);
@@ -102,6 +109,13 @@ pub fn errors_js() -> String {
          // through makeError, naming the class; the package entries re-export this very\n\
          // module so `instanceof` works for callers.\n"
     );
+    let _ = write!(
+        out,
+        "\n/** `message` ending with the link to `code`'s section of docs/errors.md (once). */\n\
+         export function docLink(message, code, link = `; see {DOCS_URL}#${{code}}`) {{\n  \
+           return String(message).endsWith(link) ? message : message + link;\n\
+         }}\n"
+    );
     write_classes(&mut out, |m| m.0);
     out.push_str("\nconst CLASSES = {\n");
     for class in CLASSES {
@@ -144,7 +158,7 @@ pub fn package_errors_js() -> String {
 
 pub fn errors_ts() -> String {
     let mut out = format!(
-        "// {HEADER}.\nimport type {{ ErrorCode, Problem, WebhookErrorCode }} from \"./peeker_partner.js\";\n"
+        "// {HEADER}.\nimport type {{ ErrorCode, Problem, WebhookDiagnosis, WebhookErrorCode }} from \"./peeker_partner.js\";\n"
     );
     write_classes(&mut out, |m| m.1);
     out

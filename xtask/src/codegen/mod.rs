@@ -9,6 +9,7 @@
 //! `cargo xtask test`.
 
 mod client;
+mod error_docs;
 mod errors;
 mod openapi;
 mod resources;
@@ -30,6 +31,7 @@ pub const CLIENT_TS: &str = "pkg-template/client.gen.d.ts";
 pub const PACKAGE_ERRORS_JS: &str = "pkg-template/errors.js";
 pub const ERRORS_TS: &str = "pkg-template/errors.d.ts";
 pub const OPENAPI: &str = "pkg-template/openapi.json";
+pub const ERRORS_MD: &str = "docs/errors.md";
 
 /// Writes the generated files (or, with `check`, fails when one is stale).
 pub fn run(check: bool) -> Result {
@@ -63,6 +65,7 @@ fn generate() -> Result<Vec<(&'static str, String)>> {
         (PACKAGE_ERRORS_JS, errors::package_errors_js()),
         (ERRORS_TS, errors::errors_ts()),
         (OPENAPI, openapi::openapi(&mut api)?),
+        (ERRORS_MD, error_docs::errors_md()),
     ])
 }
 
