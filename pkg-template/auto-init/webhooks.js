@@ -9,5 +9,5 @@ export const { verifyWebhook, checkWebhook, verifyWebhookAsync, signWebhook } = 
 });
 // Pure: a bundle that never uses handleWebhook leaves it (and its request
 // reading) out. Its `onError` gets the diagnosis where a wasm has it
-// (`__DIAGNOSIS__`: a function giving `diagnoseWebhook`, or undefined).
+// (the build fills in a function giving `diagnoseWebhook`, or undefined).
 export const handleWebhook = /* @__PURE__ */ __peeker_webhook_handler(checkWebhook, __DIAGNOSIS__);

@@ -50,8 +50,14 @@ export function webhookHandler(checkWebhook, diagnosis) {
     const refuse = async (status, code, answer, error, body) => {
       if (onError) {
         error ??= new PeekerError(answer, code);
+        if (body) {
+          try {
+            error.diagnosis = (await diagnosis?.())?.(body, request.headers, secrets, { toleranceSeconds });
+          } catch {
+            // No diagnosis here (a bundled receiver): onError still runs.
+          }
+        }
         try {
-          if (body) error.diagnosis = (await diagnosis?.())?.(body, request.headers, secrets, { toleranceSeconds });
           await onError(error, request);
         } catch {
           // Logging failed: the sender still gets its answer.

@@ -128,8 +128,10 @@ fn entry_modules(
         String::new()
     };
     // handleWebhook's diagnosis: the whole package's wasm has it; the
-    // verifier's Node build loads that wasm on the first refusal (Node does
-    // not count bytes); its other builds stay the verifier alone.
+    // verifier's Node build loads that wasm on the first refusal, through a
+    // specifier held in a variable so that a bundler leaves it out (a bundled
+    // receiver has no diagnosis rather than the whole package); its other
+    // builds stay the verifier alone.
     let (diagnosis, diagnosis_node) = if entry.full {
         let own = "() => diagnoseWebhook".to_owned();
         (own.clone(), own)
@@ -137,7 +139,7 @@ fn entry_modules(
         (
             "undefined".to_owned(),
             format!(
-                "() => import(\"./{}.{NODE_RUNTIME}.js\").then((m) => m.diagnoseWebhook)",
+                "() => {{ const full = \"./{}.{NODE_RUNTIME}.js\"; return import(full).then((m) => m.diagnoseWebhook); }}",
                 entries::full().name
             ),
         )
