@@ -96,7 +96,6 @@ const ALLOWED_JS: &[(&str, &str)] = &[
     ("json.js", "the JSON bridge: a JS value's JSON text for the wasm, never throwing into it"),
     ("rows.js", "packs availability rows into typed arrays for the wasm (a conversion)"),
     ("read-capped.js", "reads a body up to a limit (I/O)"),
-    ("unlzma.js", "decodes the inlined wasm before it exists (loading)"),
     ("native-hmac.js", "node:crypto's HMAC, handed to the verifier in Node (I/O to a native library)"),
     ("verifier.js", "binds the webhook functions to one entry's wasm; the wasm or the native HMAC decides"),
     ("webhook-input.js", "reads the verifier's inputs in JS, smaller than in the verifier-only wasm"),

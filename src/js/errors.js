@@ -8,65 +8,72 @@ export function docLink(message, code, link = `; see https://github.com/peeker/p
   return String(message).endsWith(link) ? message : message + link;
 }
 
+// Names as literals: minifiers rename classes, and partners log `err.name`.
+// Each call is marked pure, so that a bundle keeps only the classes it uses.
+function named(cls, name) {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+  return cls;
+}
+
 /** Base class: every error this package throws is a PeekerError. */
-export class PeekerError extends Error {
+export const PeekerError = /* @__PURE__ */ named(class PeekerError extends Error {
   constructor(message, code, field, details) {
     super(docLink(message, code));
     this.code = code;
     this.field = field ?? undefined;
     this.details = details ?? undefined;
   }
-}
+}, "PeekerError");
 
 /** The input was refused before any request was made; `problems` lists every problem found. */
-export class ValidationError extends PeekerError {
+export const ValidationError = /* @__PURE__ */ named(class ValidationError extends PeekerError {
   constructor(message, problems) {
     super(message, "validation_failed", problems?.[0]?.field, undefined);
     this.problems = problems ?? [];
   }
-}
+}, "ValidationError");
 
 /** A webhook could not be verified. */
-export class WebhookVerificationError extends PeekerError {}
+export const WebhookVerificationError = /* @__PURE__ */ named(class WebhookVerificationError extends PeekerError {}, "WebhookVerificationError");
 
 /** The API answered an error. */
-export class ApiError extends PeekerError {
+export const ApiError = /* @__PURE__ */ named(class ApiError extends PeekerError {
   constructor(message, code, field, details, status, requestId) {
     super(message, code, field, details);
     this.status = status;
     this.requestId = requestId ?? undefined;
   }
-}
+}, "ApiError");
 
 /** 401: the key is missing, malformed or revoked. */
-export class AuthenticationError extends ApiError {}
+export const AuthenticationError = /* @__PURE__ */ named(class AuthenticationError extends ApiError {}, "AuthenticationError");
 
 /** 403: the key's preset does not allow this call; use a full key. */
-export class PermissionError extends ApiError {}
+export const PermissionError = /* @__PURE__ */ named(class PermissionError extends ApiError {}, "PermissionError");
 
 /** 404: no such record in this key's account. */
-export class NotFoundError extends ApiError {}
+export const NotFoundError = /* @__PURE__ */ named(class NotFoundError extends ApiError {}, "NotFoundError");
 
 /** 409: a conflict, such as a user email in use. */
-export class ConflictError extends ApiError {}
+export const ConflictError = /* @__PURE__ */ named(class ConflictError extends ApiError {}, "ConflictError");
 
 /** 422: valid but cannot be done (`domain_count_mismatch`, `domain_unavailable`). */
-export class UnprocessableError extends ApiError {}
+export const UnprocessableError = /* @__PURE__ */ named(class UnprocessableError extends ApiError {}, "UnprocessableError");
 
 /** 429: still rate limited after the retries. */
-export class RateLimitError extends ApiError {}
+export const RateLimitError = /* @__PURE__ */ named(class RateLimitError extends ApiError {}, "RateLimitError");
 
 /** 5xx: the server failed, after the retries. */
-export class ServerError extends ApiError {}
+export const ServerError = /* @__PURE__ */ named(class ServerError extends ApiError {}, "ServerError");
 
 /** No answer: the connection failed. */
-export class ConnectionError extends PeekerError {}
+export const ConnectionError = /* @__PURE__ */ named(class ConnectionError extends PeekerError {}, "ConnectionError");
 
 /** No answer within `timeoutMs`. */
-export class TimeoutError extends ConnectionError {}
+export const TimeoutError = /* @__PURE__ */ named(class TimeoutError extends ConnectionError {}, "TimeoutError");
 
 /** The caller's signal aborted the call. */
-export class AbortError extends PeekerError {}
+export const AbortError = /* @__PURE__ */ named(class AbortError extends PeekerError {}, "AbortError");
 
 const CLASSES = {
   PeekerError,
@@ -84,11 +91,6 @@ const CLASSES = {
   TimeoutError,
   AbortError,
 };
-
-// Names as literals: minifiers rename classes, and partners log `err.name`.
-for (const [name, cls] of Object.entries(CLASSES)) {
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
 
 /** The error of the class `name`, for the Rust side (which picks the class from the error table). */
 export function makeError(name, message, code, field, details, problems, status, requestId) {

@@ -30,15 +30,6 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-// The synchronous LZMA decoder of the browser entries that inline their wasm
-// LZMA-compressed, which their auto-init code imports (no Rust calls it):
-// named here so that wasm-bindgen ships it with every build.
-#[wasm_bindgen(module = "/src/js/unlzma.js")]
-extern "C" {
-    #[allow(dead_code)]
-    fn unlzma();
-}
-
 // Every request, response, event and code type, generated from the endpoint
 // table and the model by `cargo xtask codegen`.
 #[wasm_bindgen(typescript_custom_section)]

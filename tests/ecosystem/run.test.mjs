@@ -136,9 +136,10 @@ describe("the packed package", () => {
     assert.deepEqual([...reached].filter((f) => !files.includes(f)), [], "files referenced but not shipped");
     const wasm = files.filter((f) => f.endsWith(".wasm"));
     assert.deepEqual(wasm.sort(), ["peeker_partner_bg.wasm", "peeker_validate_bg.wasm", "peeker_webhooks_bg.wasm"]);
-    // Inlined twice: as an ES module for import (no interop code in bundles)
-    // and as CommonJS for require (Node 18 cannot require an ES module).
-    assert.deepEqual(files.filter((f) => f.includes(".b64.")).sort(), wasm.flatMap((w) => [`${w}.b64.cjs`, `${w}.b64.js`]));
+    // Inlined twice: in hex as an ES module for browsers (no interop code in
+    // bundles) and deflated as CommonJS for Node (Node 18 cannot require an
+    // ES module).
+    assert.deepEqual(files.filter((f) => /\.(hex|b64)\./.test(f)).sort(), wasm.flatMap((w) => [`${w}.b64.cjs`, `${w}.hex.js`]));
   });
 
   test("publint --strict is clean", () => {

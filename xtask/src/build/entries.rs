@@ -18,16 +18,6 @@ impl Names {
     }
 }
 
-/// How an entry's browser build inlines its wasm, in base64 either way and
-/// decoded on its first use. The raw module starts fastest: HTTP compression
-/// shrinks it in transfer, and nothing decodes it but base64. LZMA is for an
-/// entry whose byte budget needs it and whose module decodes in little time.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum BrowserWasm {
-    Raw,
-    Lzma,
-}
-
 /// One entry of the package (`peeker-partner`, `peeker-partner/validate`,
 /// `peeker-partner/webhooks`): its own wasm, built with its own features, so a
 /// page pays only for what it imports.
@@ -55,8 +45,6 @@ pub struct Entry {
     /// What it exports of the model's types: the verifier entry only those
     /// its functions take and return.
     pub types: Names,
-    /// How its browser build inlines its wasm.
-    pub browser_wasm: BrowserWasm,
 }
 
 pub const ENTRIES: &[Entry] = &[
@@ -75,7 +63,6 @@ pub const ENTRIES: &[Entry] = &[
         node_webhooks_from: Some("webhooks"),
         errors: Names::All,
         types: Names::All,
-        browser_wasm: BrowserWasm::Raw,
     },
     // Validators, split, planner, sizing and request builders: no client, no
     // transport, no verifier.
@@ -88,7 +75,6 @@ pub const ENTRIES: &[Entry] = &[
         node_webhooks_from: None,
         errors: Names::All,
         types: Names::All,
-        browser_wasm: BrowserWasm::Raw,
     },
     // The verifier alone, for Workers that only receive webhooks. SHA-256 on
     // wasm SIMD (sha2's simd128 backend; every runtime the package supports
@@ -118,8 +104,6 @@ pub const ENTRIES: &[Entry] = &[
             "WebhookDiagnosisCause",
             "EventType",
         ]),
-        // Its byte budget needs LZMA; so small a module decodes in no time.
-        browser_wasm: BrowserWasm::Lzma,
     },
 ];
 

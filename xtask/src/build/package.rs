@@ -3,7 +3,7 @@
 //! CommonJS copies, and package.json.
 
 use super::declarations::{self, Built};
-use super::entries::{self, BrowserWasm, Entry, ENTRIES, JS_ENTRIES, NODE_RUNTIME, RUNTIMES};
+use super::entries::{self, Entry, ENTRIES, JS_ENTRIES, NODE_RUNTIME, RUNTIMES};
 use super::files::{copy, copy_dir, read, walk, write};
 use super::glue::{self, cjs_specifiers, fill, to_commonjs};
 use super::inline::write_inlined;
@@ -48,8 +48,7 @@ pub fn package() -> Result {
         )?;
     }
     for snippet in walk(&stage.join("snippets"))? {
-        // (unlzma.js is the browser entries' alone: no CommonJS copy.)
-        if snippet.extension().is_some_and(|e| e == "js") && !snippet.ends_with("unlzma.js") {
+        if snippet.extension().is_some_and(|e| e == "js") {
             let text = read(&snippet)?;
             to_commonjs(&cjs_specifiers(&text), &snippet.with_extension("cjs"))?;
         }
@@ -180,10 +179,7 @@ fn entry_modules(
         node_webhooks.push_str(watch);
     }
     for runtime in RUNTIMES {
-        let mut text = format!(
-            "{glue}{}",
-            browser_wasm(entry, &tail(&format!("{runtime}.js"))?)
-        );
+        let mut text = format!("{glue}{}", tail(&format!("{runtime}.js"))?);
         if *runtime == NODE_RUNTIME {
             text.push_str(&node_webhooks);
         } else {
@@ -234,19 +230,6 @@ fn entry_modules(
         write(&stage.join("types.d.ts"), &declarations::types_only(&types))?;
     }
     Ok(())
-}
-
-/// The browser tail's decoding of its inlined wasm, as the entry inlines it.
-fn browser_wasm(entry: &Entry, tail: &str) -> String {
-    let (import, bytes) = match entry.browser_wasm {
-        BrowserWasm::Raw => ("", "__peeker_base64(__peeker_wasm)"),
-        BrowserWasm::Lzma => (
-            "import { unlzma as __peeker_unlzma } from \"__JS_DIR__/unlzma.js\";\n",
-            "__peeker_unlzma(__peeker_base64(__peeker_wasm))",
-        ),
-    };
-    tail.replace("__UNLZMA_IMPORT__", import)
-        .replace("__INLINED_WASM__", bytes)
 }
 
 /// The functions and classes an entry's module exports, as its wasm-bindgen

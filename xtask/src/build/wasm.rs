@@ -72,6 +72,8 @@ pub fn build_entry(entry: &Entry) -> Result {
         "--low-memory-unused",
         "--strip-debug",
         "--strip-producers",
+        // The features it was built with: nothing reads them at run time.
+        "--strip-target-features",
         "-o",
         bg.to_str().unwrap_or_default(),
     ];

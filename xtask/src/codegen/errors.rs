@@ -87,17 +87,20 @@ fn body(members: &str) -> String {
     }
 }
 
-/// Every class of the table, with the members `pick` takes (JS or TS).
-fn write_classes(out: &mut String, pick: fn((String, String)) -> String) {
+/// Every class of the table, with the members `pick` takes (JS or TS),
+/// each written by `shape` from its name, parent and body.
+fn write_classes(
+    out: &mut String,
+    pick: fn((String, String)) -> String,
+    shape: fn(&str, &str, &str) -> String,
+) {
     for class in CLASSES {
         let members = members(class.name).map(pick).unwrap_or_default();
         let _ = write!(
             out,
-            "\n/** {} */\nexport class {} extends {} {}\n",
+            "\n/** {} */\n{}\n",
             class_doc(class),
-            class.name,
-            class.parent,
-            body(&members)
+            shape(class.name, class.parent, &body(&members))
         );
     }
 }
@@ -116,18 +119,29 @@ pub fn errors_js() -> String {
            return String(message).endsWith(link) ? message : message + link;\n\
          }}\n"
     );
-    write_classes(&mut out, |m| m.0);
+    out.push_str(
+        r#"
+// Names as literals: minifiers rename classes, and partners log `err.name`.
+// Each call is marked pure, so that a bundle keeps only the classes it uses.
+function named(cls, name) {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+  return cls;
+}
+"#,
+    );
+    write_classes(
+        &mut out,
+        |m| m.0,
+        |name, parent, body| {
+            format!("export const {name} = /* @__PURE__ */ named(class {name} extends {parent} {body}, \"{name}\");")
+        },
+    );
     out.push_str("\nconst CLASSES = {\n");
     for class in CLASSES {
         let _ = writeln!(out, "  {},", class.name);
     }
     out.push_str(
         r#"};
-
-// Names as literals: minifiers rename classes, and partners log `err.name`.
-for (const [name, cls] of Object.entries(CLASSES)) {
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
 
 /** The error of the class `name`, for the Rust side (which picks the class from the error table). */
 export function makeError(name, message, code, field, details, problems, status, requestId) {
@@ -160,7 +174,11 @@ pub fn errors_ts() -> String {
     let mut out = format!(
         "// {HEADER}.\nimport type {{ ErrorCode, Problem, WebhookDiagnosis, WebhookErrorCode }} from \"./peeker_partner.js\";\n"
     );
-    write_classes(&mut out, |m| m.1);
+    write_classes(
+        &mut out,
+        |m| m.1,
+        |name, parent, body| format!("export class {name} extends {parent} {body}"),
+    );
     out
 }
 

@@ -1,8 +1,7 @@
-// LZMA (the raw stream of `xz --format=raw --lzma1`), synchronous: the browser
-// entries inline their wasm LZMA-compressed and base64-encoded (smaller than
-// DEFLATE at its best, and base64 of it gzips to about its size),
-// and browsers have no synchronous decompressor of their own. The build puts
-// a 5-byte header first: the properties byte (lc + 9 (lp + 5 pb)) and the
+// LZMA (the raw stream of `xz --format=raw --lzma1`), synchronous: how the
+// browser builds once inlined their wasm, kept here so bench/startup.mjs can
+// still show what that costs a page (decoded in JS on the main thread, it
+// lost to hex that HTTP compression shrinks). startup.mjs puts a 5-byte header first: the properties byte (lc + 9 (lp + 5 pb)) and the
 // output size (u32, little-endian). Data cut short, or a match reaching
 // back before the start, throws; other damage decodes to wrong bytes (the
 // module then fails to compile). Any input ends.
