@@ -2,9 +2,10 @@
 // esbuild into a page that calls one function at load, served gzip-compressed
 // from loopback, loaded in headless Chromium with the CPU throttled 4× and a
 // 10 Mbit/s, 40 ms network; cold (a fresh context) and warm (cached), medians
-// of 9 loads, every page interleaved in each round. What a page adds over the
-// page without the SDK is the median of the differences within each round, so
-// a slow moment of the machine counts against both pages alike.
+// of 15 loads, every page interleaved in each round. What a page adds over the
+// page without the SDK is the median of the differences between a warm load
+// of each made back to back, so a slow moment of the machine counts against
+// both pages alike.
 //
 // Each entry is loaded as the package builds it ("built") and as it would
 // load with each other way of loading its wasm, made here from the same
@@ -24,7 +25,7 @@ import { launch, ROOT } from "../tests/browser/harness.mjs";
 import { printTable } from "./table.mjs";
 
 const PKG = join(ROOT, "pkg");
-const LOADS = 9;
+const LOADS = 15;
 
 // The entries: what the page imports, the wasm stem and the one call it makes.
 const ORDER = {
@@ -185,6 +186,7 @@ async function load(context, url) {
     return await page.evaluate(() => ({
       ms: window.__result.t,
       call: window.__result.call,
+      imported: window.__imported,
       value: window.__result.value,
       longest: Math.max(0, ...window.__tasks.filter(([start]) => start < window.__imported).map(([, ms]) => ms)),
       bytes: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
@@ -198,8 +200,10 @@ async function load(context, url) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Measures every page × strategy; returns [{ page, strategy, cold, warm }]
- * with each side's runs. `strategies` picks which (default: all).
+ * Measures every page × strategy; returns [{ page, strategy, cold, warm,
+ * over }] with each side's runs and, for an SDK page, what each warm load
+ * took over a warm load of the page without the SDK made just before or
+ * after it (in turn). `strategies` picks which (default: all).
  */
 export async function measureStartup({ strategies = Object.keys(STRATEGIES), loads = LOADS } = {}) {
   const root = tempDir();
@@ -211,11 +215,12 @@ export async function measureStartup({ strategies = Object.keys(STRATEGIES), loa
       const slug = `${p.entry ?? "none"}-${strategy.replace(/[^a-z0-9]+/gi, "-")}`;
       await buildPage(join(root, slug), work, p, strategy);
       const gz = gzipSync(readFileSync(join(root, slug, "page.js")), { level: 9 }).length;
-      cases.push({ ...p, strategy, slug, gz, cold: [], warm: [] });
+      cases.push({ ...p, strategy, slug, gz, cold: [], warm: [], over: [] });
     }
   }
   const server = await serve(root);
   const browser = await launch();
+  const base = cases.find((c) => !c.entry);
   try {
     const warm = new Map();
     for (const c of cases) {
@@ -230,7 +235,19 @@ export async function measureStartup({ strategies = Object.keys(STRATEGIES), loa
         const fresh = await browser.newContext();
         c.cold.push(await load(fresh, `${server.url}/${c.slug}/`));
         await fresh.close();
-        c.warm.push(await load(warm.get(c), `${server.url}/${c.slug}/`));
+        if (!c.entry) {
+          c.warm.push(await load(warm.get(c), `${server.url}/${c.slug}/`));
+          continue;
+        }
+        // A pair back to back, so that little but the SDK differs between
+        // them; which goes first alternates.
+        const ms = {};
+        for (const p of round % 2 ? [base, c] : [c, base]) {
+          const run = await load(warm.get(p), `${server.url}/${p.slug}/`);
+          if (p === c) c.warm.push(run);
+          ms[p === c ? "page" : "base"] = run.ms;
+        }
+        c.over.push(ms.page - ms.base);
       }
     }
   } finally {
@@ -256,10 +273,9 @@ const fmt = ({ median: m, min, max }) => `${m.toFixed(0)} (${min.toFixed(0)}–$
  * its own.
  */
 export function startupTable(cases) {
-  const base = cases.find((c) => !c.entry);
   return cases.map((c) => {
     const cold = stat(c.cold, "ms"), warm = stat(c.warm, "ms"), task = stat(c.warm, "longest");
-    const over = median(c.warm.map((run, round) => run.ms - base.warm[round].ms));
+    const over = c.entry ? median(c.over) : 0;
     const ok = c.target === undefined ? "" : over <= c.target && task.median <= 50 ? "yes" : "NO";
     return {
       page: c.page, loading: c.strategy, "cold ms": fmt(cold), "warm ms": fmt(warm),
