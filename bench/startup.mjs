@@ -186,7 +186,6 @@ async function load(context, url) {
     return await page.evaluate(() => ({
       ms: window.__result.t,
       call: window.__result.call,
-      imported: window.__imported,
       value: window.__result.value,
       longest: Math.max(0, ...window.__tasks.filter(([start]) => start < window.__imported).map(([, ms]) => ms)),
       bytes: [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
