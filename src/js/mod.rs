@@ -155,16 +155,12 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
 }
 
 // Allocators, per entry. The verifier-only entry (few, short-lived
-// allocations) uses lol_alloc, smaller than std's dlmalloc. The validate
-// entry uses talc, smaller than dlmalloc as its browser bundle inlines it,
-// which its size budget needs; validateOrder and planDomains run a little
-// slower on it, well inside their time budgets. The full entry, within its
-// size budget, keeps dlmalloc for speed. (lol_alloc's free list is too slow
+// allocations) uses lol_alloc, smaller than std's dlmalloc. The validate and
+// full entries keep dlmalloc: with the wasm inlined in hex, bytes no longer
+// decide start-up, and talc (3 KB gzip smaller) made the first validateOrder
+// no faster in `node bench/startup.mjs`. (lol_alloc's free list is too slow
 // for either: availability checks over many names and validateOrder slow
 // down on it well past dlmalloc.)
-#[cfg(all(feature = "validate", not(feature = "full")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[cfg(not(feature = "validate"))]
 #[global_allocator]
